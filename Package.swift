@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Tensor kernels are built for AVX2 and FMA so `SIMD` types compile to packed instructions.
+/// A binary built so will not run on a CPU without them; the README says so.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])
+]
+
+let package = Package(
+    name: "Thaw",
+    products: [
+        .executable(name: "thaw", targets: ["thaw"])
+    ],
+    targets: [
+        // Layer 1: C bindings.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CThawShim", dependencies: ["CJPEG", "COpenSSL"]),
+
+        // Layer 2: tensor math.
+        .target(name: "ThawTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        // Layer 3: layers and models.
+        .target(name: "ThawLayers", dependencies: ["ThawTensor"], swiftSettings: fastMath),
+        // Layer 4: the optimizer.
+        .target(name: "ThawOptim", dependencies: ["ThawLayers"], swiftSettings: fastMath),
+        // Layer 5: data sets and images.
+        .target(name: "ThawData", dependencies: ["ThawTensor", "CZlib", "CPNG", "CThawShim"], swiftSettings: fastMath),
+        // Layer 6: checkpoints and imported weights.
+        .target(name: "ThawCheckpoint", dependencies: ["ThawTensor", "CZlib"]),
+        // The one-process trainer: run files, the training loop, metrics and plots.
+        .target(
+            name: "ThawTraining",
+            dependencies: ["ThawLayers", "ThawOptim", "ThawData", "ThawCheckpoint"],
+            swiftSettings: fastMath
+        ),
+        // Layer 11: the command line.
+        .executableTarget(name: "thaw", dependencies: ["ThawTraining"]),
+
+        .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
+        .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers", "ThawCheckpoint"]),
+        .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
+        .testTarget(name: "ThawDataTests", dependencies: ["ThawData"]),
+        .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"]),
+        .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
+    ]
+)
