@@ -10,7 +10,7 @@ let fastMath: [SwiftSetting] = [
 let package = Package(
     name: "Thaw",
     products: [
-        .executable(name: "thaw", targets: ["thaw"])
+
     ],
     targets: [
         // Layer 1: C bindings.
@@ -28,23 +28,11 @@ let package = Package(
         // Layer 4: the optimizer.
         .target(name: "ThawOptim", dependencies: ["ThawLayers"], swiftSettings: fastMath),
         // Layer 5: data sets and images.
-        .target(name: "ThawData", dependencies: ["ThawTensor", "CZlib", "CPNG", "CThawShim"], swiftSettings: fastMath),
+
         // Layer 6: checkpoints and imported weights.
-        .target(name: "ThawCheckpoint", dependencies: ["ThawTensor", "CZlib"]),
-        // The one-process trainer: run files, the training loop, metrics and plots.
-        .target(
-            name: "ThawTraining",
-            dependencies: ["ThawLayers", "ThawOptim", "ThawData", "ThawCheckpoint"],
-            swiftSettings: fastMath
-        ),
-        // Layer 11: the command line.
-        .executableTarget(name: "thaw", dependencies: ["ThawTraining"]),
 
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
-        .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers", "ThawCheckpoint"]),
+        .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
-        .testTarget(name: "ThawDataTests", dependencies: ["ThawData"]),
-        .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"]),
-        .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )

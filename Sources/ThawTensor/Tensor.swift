@@ -68,3 +68,16 @@ public struct Tensor: Sendable, Equatable {
         return flat
     }
 }
+
+extension Tensor {
+    /// A tensor whose elements are written by `initializer`, without zero-filling first.
+    /// The initializer must write every element.
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutablePointer<Float>) -> Void) {
+        let count = shape.reduce(1, *)
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            if let base = buffer.baseAddress { initializer(base) }
+            initializedCount = count
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Order-independent, bit-exact summation of `Float` vectors through 64-bit fixed point.
+///
+/// Floating-point addition is not associative, so a ring all-reduce that adds partial sums in
+/// an order that depends on the number of workers would change the last bits of a gradient.
+/// Thaw instead converts every contribution to an integer multiple of `2^-exponent`, where the
+/// exponent is agreed for the whole sum from the largest magnitude of any contribution and the
+/// number of contributions; integer addition is associative, so any grouping of the same
+/// contributions gives the same integers, and converting back gives the same floats.
+///
+/// The exponent leaves 62 bits for `maxMagnitude * terms`, so the integer sum cannot overflow.
+/// A contribution keeps full `Float` precision while it is within 2^-38 of the largest one;
+/// parts smaller than `2^-exponent` are rounded away (to nearest), identically everywhere.
+public enum ExactSum {
+    /// The scaling exponent for a sum of `terms` contributions whose largest magnitude is
+    /// `maxMagnitude`, or `nil` when that magnitude is not finite (a diverged step).
+    public static func exponent(maxMagnitude: Float, terms: Int) -> Int? {
+        guard maxMagnitude.isFinite else { return nil }
+        guard maxMagnitude > 0 else { return 0 }
+        let magnitudeBits = Int(maxMagnitude.exponent) + 1
+        let termBits = terms <= 1 ? 0 : Int.bitWidth - (terms - 1).leadingZeroBitCount
+        return 62 - magnitudeBits - termBits
+    }
+
+    /// The largest magnitude in `values`, or infinity if any value is NaN or infinite.
+    public static func maxMagnitude(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var largest: Float = 0
+        for index in 0..<count {
+            let magnitude = abs(values[index])
+            guard magnitude.isFinite else { return .infinity }
+            largest = max(largest, magnitude)
+        }
+        return largest
+    }
+
+    /// Adds `values * 2^exponent`, rounded to integers, into `sums`.
+    public static func accumulate(
+        _ values: UnsafePointer<Float>,
+        count: Int,
+        exponent: Int,
+        into sums: UnsafeMutablePointer<Int64>
+    ) {
+        let scale = scalbn(1.0, exponent)
+        for index in 0..<count {
+            sums[index] &+= Int64((Double(values[index]) * scale).rounded(.toNearestOrEven))
+        }
+    }
+
+    /// Writes `sums * 2^-exponent` as floats into `values`.
+    public static func unscale(
+        _ sums: UnsafePointer<Int64>,
+        count: Int,
+        exponent: Int,
+        into values: UnsafeMutablePointer<Float>
+    ) {
+        let scale = scalbn(1.0, -exponent)
+        for index in 0..<count {
+            values[index] = Float(Double(sums[index]) * scale)
+        }
+    }
+}
