@@ -31,8 +31,10 @@ let package = Package(
 
         // Layer 6: checkpoints and imported weights.
 
+        .target(name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim"], swiftSettings: fastMath),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
+        .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )

@@ -25,6 +25,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         self.state = state
     }
 
+    /// One value derived from a seed and a list of stream numbers: a seed for a sub-task.
+    public static func derive(seed: UInt64, streams: [UInt64]) -> UInt64 {
+        var generator = SplitMix64(seed: seed, streams: streams)
+        return generator.next()
+    }
+
     public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = self.state

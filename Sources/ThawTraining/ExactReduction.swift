@@ -1,0 +1,110 @@
+import ThawTensor
+
+/// Errors of a step's reduction.
+public enum ReductionError: Error, CustomStringConvertible, Equatable {
+    /// A contribution held NaN or infinity: the step diverged.
+    case nonFinite(segment: Int)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let segment):
+            return "a gradient or statistic became NaN or infinite (segment \(segment)); the learning rate is "
+                + "probably too high for this phase"
+        }
+    }
+}
+
+/// Bit-exact summation of step vectors, whatever the grouping.
+///
+/// A step is reduced in three moves, each of which is order-independent:
+/// 1. every holder of contributions reports the largest magnitude per segment (`localMaxima`);
+///    the element-wise maximum over all holders is the global maximum;
+/// 2. from the global maxima and the number of contributions, every holder derives the same
+///    exponents (`exponents`) and sums its contributions as 64-bit integers (`accumulate`);
+/// 3. the integer vectors of all holders are added (in any order, e.g. around a ring), and
+///    `finish` turns the total back into floats.
+public struct ExactReduction: Sendable {
+    public let segments: [Range<Int>]
+    public let count: Int
+
+    public init(vector: StepVector) {
+        self.segments = vector.segments
+        self.count = vector.count
+    }
+
+    /// The largest magnitude per segment over `contributions` (infinity where any is not finite).
+    public func localMaxima(_ contributions: [[Float]]) -> [Float] {
+        var maxima = [Float](repeating: 0, count: self.segments.count)
+        for contribution in contributions {
+            contribution.withUnsafeBufferPointer { values in
+                for (index, segment) in self.segments.enumerated() {
+                    let local = ExactSum.maxMagnitude(values.baseAddress! + segment.lowerBound, count: segment.count)
+                    maxima[index] = max(maxima[index], local)
+                }
+            }
+        }
+        return maxima
+    }
+
+    /// The element-wise maximum of several holders' maxima.
+    public static func combineMaxima(_ maxima: [[Float]]) -> [Float] {
+        guard var combined = maxima.first else { return [] }
+        for other in maxima.dropFirst() {
+            for index in combined.indices { combined[index] = max(combined[index], other[index]) }
+        }
+        return combined
+    }
+
+    /// The exponents for a sum of `terms` contributions with these global maxima.
+    public func exponents(globalMaxima: [Float], terms: Int) throws -> [Int] {
+        try globalMaxima.enumerated().map { index, maximum in
+            guard let exponent = ExactSum.exponent(maxMagnitude: maximum, terms: terms) else {
+                throw ReductionError.nonFinite(segment: index)
+            }
+            return exponent
+        }
+    }
+
+    /// The fixed-point sum of `contributions`.
+    public func accumulate(_ contributions: [[Float]], exponents: [Int]) -> [Int64] {
+        var sums = [Int64](repeating: 0, count: self.count)
+        sums.withUnsafeMutableBufferPointer { sums in
+            for contribution in contributions {
+                contribution.withUnsafeBufferPointer { values in
+                    for (segment, exponent) in zip(self.segments, exponents) {
+                        ExactSum.accumulate(
+                            values.baseAddress! + segment.lowerBound, count: segment.count, exponent: exponent,
+                            into: sums.baseAddress! + segment.lowerBound)
+                    }
+                }
+            }
+        }
+        return sums
+    }
+
+    /// Adds another holder's integer sums into `sums`.
+    public static func add(_ other: [Int64], into sums: inout [Int64]) {
+        for index in sums.indices { sums[index] &+= other[index] }
+    }
+
+    /// The floats of a total.
+    public func finish(_ sums: [Int64], exponents: [Int]) -> [Float] {
+        var values = [Float](repeating: 0, count: self.count)
+        sums.withUnsafeBufferPointer { sums in
+            values.withUnsafeMutableBufferPointer { values in
+                for (segment, exponent) in zip(self.segments, exponents) {
+                    ExactSum.unscale(
+                        sums.baseAddress! + segment.lowerBound, count: segment.count, exponent: exponent,
+                        into: values.baseAddress! + segment.lowerBound)
+                }
+            }
+        }
+        return values
+    }
+
+    /// The whole reduction for contributions held in one place.
+    public func sum(_ contributions: [[Float]]) throws -> [Float] {
+        let exponents = try self.exponents(globalMaxima: self.localMaxima(contributions), terms: contributions.count)
+        return self.finish(self.accumulate(contributions, exponents: exponents), exponents: exponents)
+    }
+}
