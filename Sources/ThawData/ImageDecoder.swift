@@ -32,31 +32,37 @@ public enum ImageDecoder {
     }
 
     private static func decodeJPEG(_ data: [UInt8], name: String) throws(DataError) -> DecodedImage {
+        let structure = JPEGStructure(data)
+        if let problem = structure.problem {
+            throw DataError.undecodableImage(path: name, format: "JPEG", cause: problem)
+        }
+        if let size = structure.frameSize, size.width * size.height > Self.maximumPixelCount {
+            throw DataError.undecodableImage(
+                path: name, format: "JPEG",
+                cause: "\(size.width)x\(size.height) is larger than \(Self.maximumPixelCount) pixels")
+        }
+
         var pixels: UnsafeMutablePointer<UInt8>? = nil
         var width: Int32 = 0
         var height: Int32 = 0
         var channels: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
-
         let status = data.withUnsafeBufferPointer { bytes in
             thaw_jpeg_decode(
                 bytes.baseAddress, bytes.count, &pixels, &width, &height, &channels, &message, message.count)
         }
         defer { thaw_free(pixels) }
+
         guard status == 0, let pixels else {
             let cause = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw DataError.undecodableImage(path: name, format: "JPEG", cause: cause)
         }
-
-        if let problem = JPEGStructure.problem(in: data) {
-            throw DataError.undecodableImage(path: name, format: "JPEG", cause: problem)
+        guard channels == 1 || channels == 3 else {
+            throw DataError.undecodableImage(
+                path: name, format: "JPEG", cause: "\(channels) colour channels; only grey and RGB are supported")
         }
 
         let count = Int(width) * Int(height) * Int(channels)
-        guard channels == 1 || channels == 3, Int(width) * Int(height) <= Self.maximumPixelCount else {
-            throw DataError.undecodableImage(
-                path: name, format: "JPEG", cause: "unsupported layout \(width)x\(height) with \(channels) channels")
-        }
         return DecodedImage(
             width: Int(width), height: Int(height), channels: Int(channels),
             pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))

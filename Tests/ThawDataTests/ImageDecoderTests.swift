@@ -72,6 +72,19 @@ final class ImageDecoderTests: XCTestCase {
         }
     }
 
+    func testJPEGClaimingAHugeFrameIsRefusedBeforeDecoding() throws {
+        var bytes = try TestAssets.fixture("rgb-16x8.jpg")
+        let frame = try XCTUnwrap(bytes.indices.dropLast().first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes.replaceSubrange((frame + 5)..<(frame + 9), with: [0xFF, 0xF0, 0xFF, 0xF0])
+
+        XCTAssertThrowsError(try ImageDecoder.decode(bytes, name: "huge.jpg")) { error in
+            guard case .undecodableImage("huge.jpg", "JPEG", let cause) = error as? DataError else {
+                return XCTFail("expected an undecodable JPEG, got \(error)")
+            }
+            XCTAssertTrue(cause.contains("65520x65520"), cause)
+        }
+    }
+
     func testTruncatedPNGThrowsNamingTheFile() throws {
         let bytes = try TestAssets.fixture("rgb-4x3.png")
 
