@@ -55,6 +55,33 @@ final class ImagePreprocessingTests: XCTestCase {
         }
     }
 
+    /// Pillow's 8-bit resize and crop of chelsea.png, printed by `Fixtures/pillow_resize_oracle.py`
+    /// (torchvision's `Resize(256)`, `CenterCrop(224)`). Pillow rounds to 8 bits between its two
+    /// passes and this does not, so single pixels may differ by a level or so.
+    func testChelseaEvaluationCropAgreesWithPillow() throws {
+        let url = try TestAssets.cached("images/chelsea.png")
+        let image = try ImageDecoder.decode([UInt8](try Data(contentsOf: url)), name: url.path)
+        let preprocessing = ImagePreprocessing(height: 224, width: 224, mode: .imageNetEvaluation, scaling: .unit)
+
+        let output = preprocessing.apply(to: image).map { $0 * 255 }
+
+        let expectedMeans: [Float] = [146.4331, 105.7472, 73.7044]
+        for channel in 0..<3 {
+            let values = stride(from: channel, to: output.count, by: 3).map { output[$0] }
+            XCTAssertEqual(values.reduce(0, +) / Float(values.count), expectedMeans[channel], accuracy: 0.05)
+        }
+        let samples: [(x: Int, y: Int, rgb: [Float])] = [
+            (0, 0, [170, 132, 109]), (223, 0, [155, 113, 106]), (0, 223, [185, 152, 139]),
+            (223, 223, [193, 168, 148]), (112, 112, [190, 149, 122]), (50, 170, [175, 132, 92]),
+        ]
+        for sample in samples {
+            for channel in 0..<3 {
+                let actual = output[(sample.y * 224 + sample.x) * 3 + channel]
+                XCTAssertEqual(actual, sample.rgb[channel], accuracy: 1.5, "pixel (\(sample.x), \(sample.y))")
+            }
+        }
+    }
+
     func testPortraitImageNetEvaluationResizesTheWidthToTheShortSide() {
         let pixels = [UInt8](repeating: 200, count: 40 * 30)
         let preprocessing = ImagePreprocessing(height: 8, width: 8, mode: .imageNetEvaluation, scaling: .symmetric)
