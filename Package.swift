@@ -29,12 +29,14 @@ let package = Package(
         .target(name: "ThawOptim", dependencies: ["ThawLayers"], swiftSettings: fastMath),
         // Layer 5: data sets and images.
 
+        .target(name: "ThawData", dependencies: ["ThawTensor", "CZlib", "CPNG", "CThawShim"], swiftSettings: fastMath),
         // Layer 6: checkpoints and imported weights.
 
-        .target(name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim"], swiftSettings: fastMath),
+        .target(name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData"], swiftSettings: fastMath),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
+        .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )

@@ -1,3 +1,5 @@
+import ThawTensor
+
 /// The order in which one epoch visits a data set: a seeded permutation, different every
 /// epoch, identical on every machine for the same seed.
 ///

@@ -31,12 +31,35 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return generator.next()
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = self.state
+        return Self.mix(self.state)
+    }
+
+    /// SplitMix64's finaliser: a bijection of 64-bit values that scatters nearby inputs.
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var mixed = value
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
+    }
+
+    /// A uniformly distributed integer in `0..<bound`, by Lemire's multiply-and-reject method: no
+    /// modulo bias, and the same draws everywhere, unlike `Int.random(in:using:)`, whose algorithm
+    /// the standard library may change.
+    ///
+    /// - Precondition: `bound > 0`.
+    public mutating func next(below bound: UInt64) -> UInt64 {
+        precondition(bound > 0, "bound must be positive")
+        var product = self.next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold {
+                product = self.next().multipliedFullWidth(by: bound)
+            }
+        }
+        return product.high
     }
 
     /// A uniform `Float` in `[0, 1)` with 24 random bits.

@@ -1,4 +1,5 @@
 import ThawData
+import ThawTensor
 import XCTest
 
 final class EpochSamplerTests: XCTestCase {

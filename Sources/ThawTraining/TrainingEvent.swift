@@ -1,0 +1,58 @@
+/// What a training run reports as it goes; the command line turns these into a progress bar,
+/// metrics lines and a plot.
+public enum TrainingEvent {
+    /// A phase begins. `cachedLayers` bottom layers are frozen and computed once per sample.
+    case phaseStarted(PhaseStart)
+    /// Progress of computing the frozen bottom's outputs for a split.
+    case cachingFeatures(split: String, done: Int, total: Int)
+    /// One optimizer step finished.
+    case stepFinished(StepReport)
+    /// An epoch finished and was validated.
+    case epochFinished(EpochReport)
+    /// A checkpoint was written.
+    case checkpointWritten(path: String)
+    /// The final test evaluation.
+    case testFinished(Evaluation)
+}
+
+/// The start of a phase.
+public struct PhaseStart: Sendable {
+    public var index: Int
+    public var name: String
+    public var epochs: Int
+    public var stepsPerEpoch: Int
+    public var trainableTensors: Int
+    public var trainableParameters: Int
+    public var digest: String
+    public var cachedLayers: Int
+    public var firstEpoch: Int
+    public var firstStep: Int
+}
+
+/// One step's figures; `loss` and `accuracy` are running means over the epoch so far.
+public struct StepReport: Sendable {
+    public var phase: Int
+    public var phaseName: String
+    public var epoch: Int
+    public var step: Int
+    public var stepsPerEpoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var samplesPerSecond: Double
+    /// Epochs completed over the whole run, fractional, for plots.
+    public var runEpoch: Double
+}
+
+/// One epoch's figures.
+public struct EpochReport: Sendable {
+    public var phase: Int
+    public var phaseName: String
+    public var epoch: Int
+    public var epochs: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var validation: Evaluation
+    public var seconds: Double
+    public var samplesPerSecond: Double
+    public var runEpoch: Double
+}
