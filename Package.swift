@@ -32,11 +32,16 @@ let package = Package(
         .target(name: "ThawData", dependencies: ["ThawTensor", "CZlib", "CPNG", "CThawShim"], swiftSettings: fastMath),
         // Layer 6: checkpoints and imported weights.
 
-        .target(name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData"], swiftSettings: fastMath),
+        .target(
+            name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData", "COpenSSL"],
+            swiftSettings: fastMath),
+        // Layer 11: the command line: a small argument parser, then the `thaw` tool.
+        .target(name: "ThawCommandLine"),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
         .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
+        .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )
