@@ -33,7 +33,7 @@ extension RestrictedUnpickler {
         guard case .leaf(.global(let module, let name)) = callable else {
             throw self.reader.error("REDUCE needs a global to call")
         }
-        guard case .tuple(let items) = arguments else {
+        guard let items = arguments.tupleItems else {
             throw self.reader.error("REDUCE of \(module).\(name) needs a tuple of arguments")
         }
 
@@ -66,7 +66,7 @@ extension RestrictedUnpickler {
     /// Interprets a persistent id `('storage', storage type, key, location, element count)`;
     /// legacy files add a sixth item, view metadata, which must be `None`.
     func makeStorage(from identifier: PickleNode) throws -> TorchStorageReference {
-        guard case .tuple(let items) = identifier, items.count == 5 || items.count == 6,
+        guard let items = identifier.tupleItems, items.count == 5 || items.count == 6,
             case .leaf(.string("storage")) = items[0]
         else {
             throw self.reader.error("a persistent id is not ('storage', type, key, location, size)")
@@ -101,11 +101,11 @@ extension RestrictedUnpickler {
         let pairs: [PickleNode]
         switch source {
         case .list(let list) where arguments.count == 1: pairs = list.items
-        case .tuple(let items) where arguments.count == 1: pairs = items
+        case .tuple(let tuple) where arguments.count == 1: pairs = tuple.items
         default: throw self.reader.error("OrderedDict takes nothing or one sequence of pairs")
         }
         for pair in pairs {
-            guard case .tuple(let items) = pair, items.count == 2 else {
+            guard let items = pair.tupleItems, items.count == 2 else {
                 throw self.reader.error("OrderedDict's sequence holds something other than (key, value) pairs")
             }
             dictionary.set(items[0], to: items[1])
@@ -127,7 +127,7 @@ extension RestrictedUnpickler {
     }
 
     private static func integers(_ node: PickleNode) -> [Int]? {
-        guard case .tuple(let items) = node else { return nil }
+        guard let items = node.tupleItems else { return nil }
         var values: [Int] = []
         for item in items {
             guard case .leaf(.int(let value)) = item else { return nil }

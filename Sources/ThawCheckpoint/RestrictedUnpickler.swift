@@ -17,7 +17,7 @@ public struct RestrictedUnpickler {
     /// The most memo entries a pickle may create.
     static let maximumMemoCount = 1 << 22
 
-    /// The most values the result may contain after shared references are copied.
+    /// The most values the result may hold, counting each as often as it is reachable.
     static let maximumResultSize = 1 << 24
 
     /// The deepest nesting of containers the result may have.
@@ -69,12 +69,12 @@ public struct RestrictedUnpickler {
         }
         let root = try self.pop()
 
-        var budget = Self.maximumResultSize
-        guard let value = root.makeValue(budget: &budget, depth: Self.maximumNesting) else {
-            throw self.reader.error(
-                "the result exceeds \(Self.maximumResultSize) values or \(Self.maximumNesting) levels of nesting")
+        var builder = PickleValueBuilder(maximumSize: Self.maximumResultSize, maximumDepth: Self.maximumNesting)
+        do {
+            return try builder.makeValue(root).value
+        } catch {
+            throw self.reader.error(error.reason)
         }
-        return value
     }
 
     private mutating func execute(_ opcode: UInt8, at offset: Int) throws {
@@ -144,11 +144,11 @@ public struct RestrictedUnpickler {
         switch opcode {
         case 0x7D: try self.push(.dictionary(PickleNode.Dictionary()))  // EMPTY_DICT
         case 0x5D: try self.push(.list(PickleNode.List()))  // EMPTY_LIST
-        case 0x29: try self.push(.tuple([]))  // EMPTY_TUPLE
-        case 0x74: try self.push(.tuple(try self.popToMark()))  // TUPLE
-        case 0x85: try self.push(.tuple(try self.pop(count: 1)))  // TUPLE1
-        case 0x86: try self.push(.tuple(try self.pop(count: 2)))  // TUPLE2
-        case 0x87: try self.push(.tuple(try self.pop(count: 3)))  // TUPLE3
+        case 0x29: try self.push(.tuple(PickleNode.Tuple([])))  // EMPTY_TUPLE
+        case 0x74: try self.push(.tuple(PickleNode.Tuple(try self.popToMark())))  // TUPLE
+        case 0x85: try self.push(.tuple(PickleNode.Tuple(try self.pop(count: 1))))  // TUPLE1
+        case 0x86: try self.push(.tuple(PickleNode.Tuple(try self.pop(count: 2))))  // TUPLE2
+        case 0x87: try self.push(.tuple(PickleNode.Tuple(try self.pop(count: 3))))  // TUPLE3
         case 0x61:  // APPEND
             let item = try self.pop()
             try self.topList(for: "APPEND").items.append(item)

@@ -16,7 +16,7 @@ final class SafetensorsTests: XCTestCase {
             ("conv.weight", Tensor(shape: [2, 3, 4, 1], scalars: weights)),
             ("step", Tensor(shape: [], scalars: [42])),
             ("empty", Tensor(shape: [0, 5], scalars: [])),
-            ("bias", Tensor(shape: [3], scalars: [-0.0, .infinity, 1e-40])),
+            ("bias", Tensor(shape: [3], scalars: [-0.0, .infinity, .leastNonzeroMagnitude])),
         ]
         let metadata = ["format": "pt", "note": "quote \" backslash \\ newline \n tab \t bell \u{7} é"]
 
@@ -28,7 +28,8 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(file["conv.weight"]?.scalars.map(\.bitPattern), weights.map(\.bitPattern))
         XCTAssertEqual(file["step"]?.scalars, [42])
         XCTAssertEqual(file["empty"]?.count, 0)
-        XCTAssertEqual(file["bias"]?.scalars.map(\.bitPattern), [Float(-0.0), .infinity, 1e-40].map(\.bitPattern))
+        let special: [Float] = [-0.0, .infinity, .leastNonzeroMagnitude]
+        XCTAssertEqual(file["bias"]?.scalars.map(\.bitPattern), special.map(\.bitPattern))
         XCTAssertNil(file["missing"])
         XCTAssertEqual(file.metadata, metadata)
     }
@@ -97,8 +98,9 @@ final class SafetensorsTests: XCTestCase {
             Result { try Safetensors.write([("a", large)], metadata: ["version": "2"], to: url) }
         }
 
-        guard case .failure(let failure) = error, case .fileSystem(let operation, let path, let reason)? =
-            failure as? CheckpointError
+        guard case .failure(let failure) = error,
+            case .fileSystem(let operation, let path, let reason)? =
+                failure as? CheckpointError
         else {
             return XCTFail("expected a file system error, got \(error)")
         }
@@ -138,7 +140,8 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertThrowsError(try Safetensors.write([("a", one), ("a", one)], metadata: [:], to: url)) { error in
             XCTAssertEqual(
                 error as? CheckpointError,
-                .invalidRequest(operation: "Safetensors.write", path: url.path, reason: "tensor name 'a' appears twice"))
+                .invalidRequest(operation: "Safetensors.write", path: url.path, reason: "tensor name 'a' appears twice")
+            )
         }
         XCTAssertThrowsError(try Safetensors.write([("__metadata__", one)], metadata: [:], to: url))
         XCTAssertEqual(try TestFiles.contents(of: folder), [])
@@ -188,13 +191,15 @@ final class SafetensorsTests: XCTestCase {
 
     func testOffsetsOutOfRangeOverlappingOrLeavingGapsThrow() throws {
         let beyond = #"{"a":{"dtype":"F32","shape":[100],"data_offsets":[0,400]}}"#
-        let beyondReason = try self.readFailure(of: Self.makeFile(header: beyond, data: [UInt8](repeating: 0, count: 8)))
+        let beyondReason = try self.readFailure(
+            of: Self.makeFile(header: beyond, data: [UInt8](repeating: 0, count: 8)))
         XCTAssertTrue(beyondReason.contains("cover 400 bytes but the data buffer holds 8"), beyondReason)
 
         let overlap = """
             {"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}
             """
-        let overlapReason = try self.readFailure(of: Self.makeFile(header: overlap, data: [UInt8](repeating: 0, count: 12)))
+        let overlapReason = try self.readFailure(
+            of: Self.makeFile(header: overlap, data: [UInt8](repeating: 0, count: 12)))
         XCTAssertTrue(overlapReason.contains("'b' at data_offsets [4, 12] overlaps"), overlapReason)
 
         let gap = """
