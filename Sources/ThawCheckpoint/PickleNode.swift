@@ -6,10 +6,14 @@ enum PickleNode {
     }
 
     final class Tuple {
-        let items: [PickleNode]
+        private(set) var items: [PickleNode]
 
         init(_ items: [PickleNode]) {
             self.items = items
+        }
+
+        func removeAll() {
+            self.items = []
         }
     }
 
@@ -22,6 +26,11 @@ enum PickleNode {
 
         private(set) var entries: [(key: PickleNode, value: PickleNode)] = []
         private var indexByKey: [Key: Int] = [:]
+
+        func removeAll() {
+            self.entries = []
+            self.indexByKey = [:]
+        }
 
         /// Sets `key` to `value`, keeping the first insertion's position as a Python dict does.
         func set(_ key: PickleNode, to value: PickleNode) {
@@ -54,5 +63,41 @@ enum PickleNode {
     var tupleItems: [PickleNode]? {
         if case .tuple(let tuple) = self { return tuple.items }
         return nil
+    }
+
+    /// Empties every container reachable from `roots`.
+    ///
+    /// Releasing a nested container releases its children from inside its own deinitialiser,
+    /// one stack frame per level; a hostile pickle can nest a million levels in a megabyte and
+    /// overflow the stack. Emptying each container first, from a flat list, makes every
+    /// release shallow.
+    static func dismantle(_ roots: [PickleNode]) {
+        var pending = roots
+        var seen = Set<ObjectIdentifier>()
+        var containers: [PickleNode] = []
+        while let node = pending.popLast() {
+            let children: [PickleNode]
+            let identifier: ObjectIdentifier
+            switch node {
+            case .leaf: continue
+            case .list(let list): (children, identifier) = (list.items, ObjectIdentifier(list))
+            case .tuple(let tuple): (children, identifier) = (tuple.items, ObjectIdentifier(tuple))
+            case .dictionary(let dictionary):
+                children = dictionary.entries.flatMap { [$0.key, $0.value] }
+                identifier = ObjectIdentifier(dictionary)
+            }
+            guard seen.insert(identifier).inserted else { continue }
+            containers.append(node)
+            pending.append(contentsOf: children)
+        }
+
+        for container in containers {
+            switch container {
+            case .leaf: break
+            case .list(let list): list.items.removeAll()
+            case .tuple(let tuple): tuple.removeAll()
+            case .dictionary(let dictionary): dictionary.removeAll()
+            }
+        }
     }
 }

@@ -48,9 +48,12 @@ public struct RestrictedUnpickler {
     ///   over the size caps, `.unsupportedOpcode` for an opcode outside the restricted set,
     ///   `.forbiddenGlobal` for a global that is not allowed.
     public mutating func load() throws -> PickleValue {
-        self.stack.removeAll()
-        self.marks.removeAll()
-        self.memo.removeAll()
+        defer {
+            PickleNode.dismantle(self.stack + Array(self.memo.values))
+            self.stack.removeAll()
+            self.marks.removeAll()
+            self.memo.removeAll()
+        }
 
         while true {
             let offset = self.reader.position
@@ -62,12 +65,14 @@ public struct RestrictedUnpickler {
         }
     }
 
-    /// `STOP`: the value on top of the stack is the result.
+    /// `STOP`: the one value left on the stack is the result.
     private mutating func finish() throws -> PickleValue {
         guard self.marks.isEmpty else {
             throw self.reader.error("STOP with an unclosed MARK")
         }
-        let root = try self.pop()
+        guard let root = self.stack.last, self.stack.count == 1 else {
+            throw self.reader.error("STOP needs exactly one value on the stack, not \(self.stack.count)")
+        }
 
         var builder = PickleValueBuilder(maximumSize: Self.maximumResultSize, maximumDepth: Self.maximumNesting)
         do {

@@ -112,11 +112,12 @@ final class RestrictedUnpicklerTests: XCTestCase {
 
     func testExponentiallySharedListsAreRefusedByTheResultCap() {
         // l0 = [None]; l(k+1) = [lk, lk], 40 times: 2^40 values if copied naively.
-        var pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x4E, 0x61, 0x71, 0x00]
+        // Each list is memoized and popped; the last is fetched back before STOP.
+        var pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x4E, 0x61, 0x71, 0x00, 0x30]
         for level in 0..<40 {
-            pickle += [0x5D, 0x68, UInt8(level), 0x61, 0x68, UInt8(level), 0x61, 0x71, UInt8(level + 1)]
+            pickle += [0x5D, 0x68, UInt8(level), 0x61, 0x68, UInt8(level), 0x61, 0x71, UInt8(level + 1), 0x30]
         }
-        pickle += [0x2E]
+        pickle += [0x68, 40, 0x2E]
 
         var unpickler = RestrictedUnpickler(bytes: pickle, source: "bomb.pkl")
         XCTAssertThrowsError(try unpickler.load()) { error in
@@ -124,10 +125,25 @@ final class RestrictedUnpicklerTests: XCTestCase {
         }
     }
 
+    func testDeeplyNestedContainersAreRefusedWithoutOverflowingTheStack() {
+        // None wrapped in 500,000 TUPLE1s, and 100,000 lists each appended into the one below.
+        let tuples: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 500_000) + [0x2E]
+        let lists: [UInt8] =
+            [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 100_001) + [UInt8](repeating: 0x61, count: 100_000) + [0x2E]
+
+        for pickle in [tuples, lists] {
+            var unpickler = RestrictedUnpickler(bytes: pickle, source: "deep.pkl")
+            XCTAssertThrowsError(try unpickler.load()) { error in
+                XCTAssertTrue("\(error)".contains("nests deeper than 200 levels"), "\(error)")
+            }
+        }
+    }
+
     func testMemoReadBeforeWriteAndStackUnderflowThrow() {
         let cases: [([UInt8], String)] = [
             ([0x80, 0x02, 0x68, 0x05, 0x2E], "memo entry 5 is read before it is written"),
-            ([0x80, 0x02, 0x2E], "the stack is empty"),
+            ([0x80, 0x02, 0x2E], "STOP needs exactly one value on the stack, not 0"),
+            ([0x80, 0x02, 0x4E, 0x4E, 0x2E], "STOP needs exactly one value on the stack, not 2"),
             ([0x80, 0x02, 0x4E, 0x28, 0x73, 0x2E], "the stack is empty"),
             ([0x80, 0x02, 0x4E, 0x4E, 0x73, 0x2E], "SETITEM needs a dict"),
             ([0x80, 0x02, 0x4E, 0x4E, 0x4E, 0x73, 0x2E], "SETITEM needs a dict"),
