@@ -65,39 +65,18 @@ enum PickleNode {
         return nil
     }
 
-    /// Empties every container reachable from `roots`.
+    /// Drops a container's children without releasing them recursively.
     ///
     /// Releasing a nested container releases its children from inside its own deinitialiser,
     /// one stack frame per level; a hostile pickle can nest a million levels in a megabyte and
-    /// overflow the stack. Emptying each container first, from a flat list, makes every
-    /// release shallow.
-    static func dismantle(_ roots: [PickleNode]) {
-        var pending = roots
-        var seen = Set<ObjectIdentifier>()
-        var containers: [PickleNode] = []
-        while let node = pending.popLast() {
-            let children: [PickleNode]
-            let identifier: ObjectIdentifier
-            switch node {
-            case .leaf: continue
-            case .list(let list): (children, identifier) = (list.items, ObjectIdentifier(list))
-            case .tuple(let tuple): (children, identifier) = (tuple.items, ObjectIdentifier(tuple))
-            case .dictionary(let dictionary):
-                children = dictionary.entries.flatMap { [$0.key, $0.value] }
-                identifier = ObjectIdentifier(dictionary)
-            }
-            guard seen.insert(identifier).inserted else { continue }
-            containers.append(node)
-            pending.append(contentsOf: children)
-        }
-
-        for container in containers {
-            switch container {
-            case .leaf: break
-            case .list(let list): list.items.removeAll()
-            case .tuple(let tuple): tuple.removeAll()
-            case .dictionary(let dictionary): dictionary.removeAll()
-            }
+    /// overflow the stack. The unpickler keeps every container alive until the pickle ends,
+    /// then calls this on each, so that every release is shallow.
+    func removeChildren() {
+        switch self {
+        case .leaf: break
+        case .list(let list): list.items.removeAll()
+        case .tuple(let tuple): tuple.removeAll()
+        case .dictionary(let dictionary): dictionary.removeAll()
         }
     }
 }

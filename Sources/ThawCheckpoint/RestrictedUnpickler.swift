@@ -31,6 +31,10 @@ public struct RestrictedUnpickler {
     var marks: [Int] = []
     var memo: [Int: PickleNode] = [:]
 
+    /// Every container pushed during this pickle, kept alive so none is released mid-pickle
+    /// (see `PickleNode.removeChildren()`).
+    var containers: [PickleNode] = []
+
     /// The offset of the next unread byte.
     public var position: Int { self.reader.position }
 
@@ -49,7 +53,8 @@ public struct RestrictedUnpickler {
     ///   `.forbiddenGlobal` for a global that is not allowed.
     public mutating func load() throws -> PickleValue {
         defer {
-            PickleNode.dismantle(self.stack + Array(self.memo.values))
+            self.containers.forEach { $0.removeChildren() }
+            self.containers.removeAll()
             self.stack.removeAll()
             self.marks.removeAll()
             self.memo.removeAll()
@@ -223,6 +228,10 @@ public struct RestrictedUnpickler {
             throw self.reader.error("the stack exceeds \(Self.maximumStackDepth) values")
         }
         self.stack.append(node)
+        if case .leaf = node {
+            return
+        }
+        self.containers.append(node)
     }
 
     /// Pops the top value; the values above the innermost MARK are the only ones reachable.

@@ -14,6 +14,10 @@ public enum TorchStateDict {
     /// little-endian bytes.
     static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
+    /// The most elements a tensor may have beyond its storage's, through strides of 0. State
+    /// dicts hold no such views; the cap stops a hostile file from asking for terabytes.
+    static let maximumBroadcastCount = 1 << 24
+
     /// The raw bytes of one storage: `byteCount` bytes of `bytes` from `start`.
     struct StorageBytes {
         var bytes: [UInt8]
@@ -131,6 +135,11 @@ public enum TorchStateDict {
         }
         if count == 0 {
             return []
+        }
+        guard count <= max(storage.count, Self.maximumBroadcastCount) else {
+            throw invalid(
+                "has \(count) elements but its storage only \(storage.count); a view that repeats elements "
+                    + "this much (stride 0) is not a saved parameter and could exhaust memory")
         }
         guard lastIndex < storage.count else {
             throw invalid(

@@ -125,7 +125,7 @@ final class RestrictedUnpicklerTests: XCTestCase {
         }
     }
 
-    func testDeeplyNestedContainersAreRefusedWithoutOverflowingTheStack() {
+    func testDeeplyNestedContainersAreRefusedWithoutOverflowingTheStack() throws {
         // None wrapped in 500,000 TUPLE1s, and 100,000 lists each appended into the one below.
         let tuples: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 500_000) + [0x2E]
         let lists: [UInt8] =
@@ -136,6 +136,13 @@ final class RestrictedUnpicklerTests: XCTestCase {
             XCTAssertThrowsError(try unpickler.load()) { error in
                 XCTAssertTrue("\(error)".contains("nests deeper than 200 levels"), "\(error)")
             }
+        }
+
+        // The same tuple chain dropped by POP before the pickle ends with None.
+        let dropped: [UInt8] = Array(tuples.dropLast()) + [0x30, 0x4E, 0x2E]
+        var unpickler = RestrictedUnpickler(bytes: dropped, source: "dropped.pkl")
+        guard case .none = try unpickler.load() else {
+            return XCTFail("expected None")
         }
     }
 

@@ -89,6 +89,32 @@ final class TorchStateDictTests: XCTestCase {
         XCTAssertGreaterThan(failures, 300)
     }
 
+    func testStrideZeroViewsRepeatElementsButHugeOnesAreRefused() throws {
+        let folder = try TestFiles.makeTemporaryFolder(for: self)
+        let small = folder.appendingPathComponent("small.pth")
+        let huge = folder.appendingPathComponent("huge.pth")
+        try Self.makeLegacyFile(name: "bias", value: 2.5, size: 4, stride: 0).write(to: small)
+        try Self.makeLegacyFile(name: "bias", value: 2.5, size: 1 << 30, stride: 0).write(to: huge)
+
+        let tensors = try TorchStateDict.load(from: small)
+
+        XCTAssertEqual(tensors.map(\.name), ["bias"])
+        XCTAssertEqual(tensors.first?.tensor.tensor.scalars, [2.5, 2.5, 2.5, 2.5])
+        XCTAssertThrowsError(try TorchStateDict.load(from: huge)) { error in
+            XCTAssertTrue("\(error)".contains("has 1073741824 elements but its storage only 1"), "\(error)")
+        }
+    }
+
+    func testStorageViewReachingPastItsStorageIsRefused() throws {
+        let folder = try TestFiles.makeTemporaryFolder(for: self)
+        let url = folder.appendingPathComponent("past.pth")
+        try Self.makeLegacyFile(name: "w", value: 1, size: 2, stride: 1).write(to: url)
+
+        XCTAssertThrowsError(try TorchStateDict.load(from: url)) { error in
+            XCTAssertTrue("\(error)".contains("reaches element 1 of a storage of 1"), "\(error)")
+        }
+    }
+
     // MARK: - The real MobileNetV2 weights
 
     func testRealLegacyMobileNetV2WeightsLoad() throws {
@@ -145,6 +171,30 @@ final class TorchStateDictTests: XCTestCase {
     }
 
     // MARK: - Helpers
+
+    /// A legacy-layout file whose state dict holds one float32 tensor `name` of size `[size]`
+    /// and stride `[stride]` over a one-element storage holding `value`, pickled by hand.
+    private static func makeLegacyFile(name: String, value: Float, size: Int, stride: Int) -> Data {
+        func text(_ string: String) -> [UInt8] {
+            [0x58] + withUnsafeBytes(of: UInt32(string.utf8.count).littleEndian, Array.init) + Array(string.utf8)
+        }
+        func integer(_ number: Int) -> [UInt8] {
+            [0x4A] + withUnsafeBytes(of: Int32(number).littleEndian, Array.init)
+        }
+
+        let magic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
+        let version: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]
+        let system: [UInt8] = [0x80, 0x02, 0x7D] + text("little_endian") + [0x88, 0x73, 0x2E]
+        var state: [UInt8] = [0x80, 0x02, 0x7D] + text(name)
+        state += Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8) + [0x28, 0x28] + text("storage")
+        state += Array("ctorch\nFloatStorage\n".utf8) + text("0") + text("cpu") + [0x4B, 0x01, 0x4E, 0x74, 0x51]
+        state += integer(0) + integer(size) + [0x85] + integer(stride) + [0x85, 0x89, 0x7D, 0x74, 0x52, 0x73, 0x2E]
+        let keys: [UInt8] = [0x80, 0x02, 0x5D] + text("0") + [0x61, 0x2E]
+        let storage =
+            withUnsafeBytes(of: Int64(1).littleEndian, Array.init)
+            + withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init)
+        return Data(magic + version + system + state + keys + storage)
+    }
 
     private func assertMatchesFixture(
         _ tensors: [(name: String, tensor: ImportedTensor)], file: StaticString = #filePath, line: UInt = #line
