@@ -51,7 +51,8 @@ public enum TorchStateDict {
             (root, storages) = try Self.readZip(bytes, path: path)
         } else if bytes.count > 262, bytes[257..<262].elementsEqual("ustar".utf8) {
             throw CheckpointError.malformedStateDict(
-                path: path, reason: "the tar layout of PyTorch before 0.4 is not supported; load and resave the file")
+                path: path,
+                reason: "the tar layout of early PyTorch releases is not supported; load and resave the file")
         } else {
             (root, storages) = try Self.readLegacy(bytes, path: path)
         }
