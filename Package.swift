@@ -31,9 +31,10 @@ let package = Package(
 
         .target(name: "ThawData", dependencies: ["ThawTensor", "CZlib", "CPNG", "CThawShim"], swiftSettings: fastMath),
         // Layer 6: checkpoints and imported weights.
+        .target(name: "ThawCheckpoint", dependencies: ["ThawTensor", "CZlib"]),
 
         .target(
-            name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData", "COpenSSL"],
+            name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData", "ThawCheckpoint", "COpenSSL"],
             swiftSettings: fastMath),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),
         .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
+        .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]

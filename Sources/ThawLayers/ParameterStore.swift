@@ -37,7 +37,12 @@ public struct ParameterEntry: Sendable {
 
 /// Opaque index of a parameter in its store.
 public struct ParameterHandle: Hashable, Sendable {
+    /// The position of the parameter in its store's `entries`.
     public let index: Int
+
+    public init(index: Int) {
+        self.index = index
+    }
 }
 
 /// Every weight and running statistic of a model in one flat `Float` buffer.

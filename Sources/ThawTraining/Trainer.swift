@@ -1,0 +1,192 @@
+import Foundation
+import ThawData
+import ThawLayers
+import ThawOptim
+import ThawTensor
+
+/// Runs a run file's phases in one process: the reference that distributed runs must match.
+///
+/// Each step's samples are cut into micro-shards, each micro-shard's contribution is computed by
+/// one `MicroShardWorker`, and the contributions are summed exactly, exactly as a cluster of any
+/// size would. When a phase's bottom layers are frozen and deterministic, their outputs are
+/// computed once per sample and the phase trains on those (the base's features).
+public final class Trainer {
+    public let configuration: RunConfiguration
+    public let model: Model
+    public let data: PreparedData
+    /// Where checkpoints go; `nil` writes none.
+    public let checkpointURL: URL?
+    /// Also checkpoint every this many steps inside an epoch (0: at epoch ends only).
+    public var checkpointInterval = 0
+    /// Stop after this many steps in total (for tests and benchmarks); `nil` runs everything.
+    public var stepLimit: Int?
+    private let report: (TrainingEvent) -> Void
+
+    public init(
+        configuration: RunConfiguration,
+        model: Model,
+        data: PreparedData,
+        checkpointURL: URL?,
+        report: @escaping (TrainingEvent) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.model = model
+        self.data = data
+        self.checkpointURL = checkpointURL
+        self.report = report
+    }
+
+    /// Trains every phase from `resume` (or from the start) and evaluates on the test split.
+    public func run(resumingFrom resume: TrainingCheckpoint? = nil) throws -> Evaluation {
+        guard self.data.train.count > 0 else { throw TrainingError.emptySplit("training") }
+        if let resume, resume.fingerprint != self.configuration.fingerprint {
+            throw TrainingError.checkpointMismatch(
+                file: self.checkpointURL?.path ?? "checkpoint", detail: "it was written for another run file")
+        }
+
+        var stepsTaken = 0
+        for (phaseIndex, phase) in self.configuration.phases.enumerated() {
+            if let resume, phaseIndex < resume.phase { continue }
+            let resumeHere = resume.flatMap { $0.phase == phaseIndex ? $0 : nil }
+            let finished = try self.runPhase(phaseIndex, phase, resume: resumeHere, stepsTaken: &stepsTaken)
+            if !finished { break }
+        }
+
+        try self.model.setTrainable(.none)
+        let test = Evaluator.evaluate(self.model.network, on: self.data.test)
+        self.report(.testFinished(test))
+        return test
+    }
+
+    /// Runs one phase; returns false when the step limit stopped it early.
+    private func runPhase(
+        _ phaseIndex: Int, _ phase: PhaseConfiguration, resume: TrainingCheckpoint?, stepsTaken: inout Int
+    ) throws -> Bool {
+        try self.model.setTrainable(phase.trainable.selection)
+        let layout = self.model.trainableLayout()
+        let optimizer = KerasSGD(settings: phase.optimizer.settings, layout: layout)
+        if let resume, !resume.trainableDigest.isEmpty {
+            guard resume.trainableDigest == layout.digest, resume.velocity.count == layout.count else {
+                throw TrainingError.checkpointMismatch(
+                    file: self.checkpointURL?.path ?? "checkpoint", detail: "its trainable set differs from the phase's"
+                )
+            }
+            optimizer.restore(iterations: resume.iterations, velocity: resume.velocity)
+        }
+
+        let prefix = self.model.frozenPrefixLength
+        let train: SampleSource
+        let validation: SampleSource
+        if prefix > 0 {
+            train = Evaluator.cacheFeatures(of: self.model, prefixLength: prefix, source: self.data.train) {
+                self.report(.cachingFeatures(split: "train", done: $0, total: self.data.train.count))
+            }
+            validation = Evaluator.cacheFeatures(of: self.model, prefixLength: prefix, source: self.data.validation) {
+                self.report(.cachingFeatures(split: "validation", done: $0, total: self.data.validation.count))
+            }
+        } else {
+            train = self.data.train
+            validation = self.data.validation
+        }
+
+        let worker = MicroShardWorker(model: self.model, layout: layout, startLayer: prefix)
+        let reduction = ExactReduction(vector: worker.vector)
+        let sampler = EpochSampler(
+            count: train.count, seed: SplitMix64.derive(seed: self.configuration.seed, streams: [UInt64(phaseIndex)]))
+        let stepsPerEpoch = EpochPlan(
+            order: Array(0..<train.count), batchSize: self.configuration.batchSize,
+            microShardSize: self.configuration.microShardSize
+        ).stepCount
+        let epochsBefore = self.configuration.phases[..<phaseIndex].reduce(0) { $0 + $1.epochs }
+        self.report(
+            .phaseStarted(
+                PhaseStart(
+                    index: phaseIndex, name: phase.name, epochs: phase.epochs, stepsPerEpoch: stepsPerEpoch,
+                    trainableTensors: layout.slots.count, trainableParameters: layout.count, digest: layout.digest,
+                    cachedLayers: prefix, firstEpoch: resume?.epoch ?? 0, firstStep: resume?.step ?? 0)))
+
+        for epoch in (resume?.epoch ?? 0)..<phase.epochs {
+            let plan = EpochPlan(
+                order: sampler.order(epoch: epoch), batchSize: self.configuration.batchSize,
+                microShardSize: self.configuration.microShardSize)
+            let started = Date()
+            var totals = StepOutcome(lossSum: 0, correct: 0, samples: 0)
+            let firstStep = resume.flatMap { $0.epoch == epoch ? $0.step : nil } ?? 0
+
+            for step in firstStep..<plan.stepCount {
+                if let limit = self.stepLimit, stepsTaken >= limit { return false }
+                let shards = plan.microShards(ofStep: step)
+                let batchSize = plan.samples(ofStep: step).count
+                let contributions = shards.enumerated().map { shardIndex, shard in
+                    let (inputs, labels) = train.batch(shard)
+                    let seed = SplitMix64.derive(
+                        seed: self.configuration.seed,
+                        streams: [UInt64(phaseIndex), UInt64(epoch), UInt64(step), UInt64(shardIndex)])
+                    return worker.contribution(
+                        inputs: inputs, labels: labels, globalBatchSize: batchSize, randomSeed: seed)
+                }
+                let total: [Float]
+                do {
+                    total = try reduction.sum(contributions)
+                } catch let error as ReductionError {
+                    throw TrainingError.diverged(phase: phase.name, epoch: epoch, step: step, detail: error.description)
+                }
+                let outcome = worker.vector.apply(total, to: self.model, optimizer: optimizer)
+                totals.lossSum += outcome.lossSum
+                totals.correct += outcome.correct
+                totals.samples += outcome.samples
+                stepsTaken += 1
+
+                let elapsed = max(Date().timeIntervalSince(started), 1e-9)
+                self.report(
+                    .stepFinished(
+                        StepReport(
+                            phase: phaseIndex, phaseName: phase.name, epoch: epoch, step: step,
+                            stepsPerEpoch: plan.stepCount, loss: totals.meanLoss, accuracy: totals.accuracy,
+                            samplesPerSecond: Double(totals.samples) / elapsed,
+                            runEpoch: Double(epochsBefore + epoch) + Double(step + 1) / Double(plan.stepCount))))
+
+                if self.checkpointInterval > 0, (step + 1) % self.checkpointInterval == 0, step + 1 < plan.stepCount {
+                    try self.checkpoint(phase: phaseIndex, epoch: epoch, step: step + 1, optimizer: optimizer)
+                }
+            }
+
+            let seconds = Date().timeIntervalSince(started)
+            let validated = Evaluator.evaluate(self.model.network(from: prefix), on: validation)
+            self.report(
+                .epochFinished(
+                    EpochReport(
+                        phase: phaseIndex, phaseName: phase.name, epoch: epoch, epochs: phase.epochs,
+                        loss: totals.meanLoss, accuracy: totals.accuracy, validation: validated, seconds: seconds,
+                        samplesPerSecond: Double(totals.samples) / max(seconds, 1e-9),
+                        runEpoch: Double(epochsBefore + epoch + 1))))
+            if epoch + 1 < phase.epochs {
+                try self.checkpoint(phase: phaseIndex, epoch: epoch + 1, step: 0, optimizer: optimizer)
+            } else {
+                try self.checkpoint(phase: phaseIndex + 1, epoch: 0, step: 0, optimizer: nil)
+            }
+        }
+        return true
+    }
+
+    /// Saves the cursor `(phase, epoch, step)`. Without an optimizer the cursor is the start of a
+    /// new phase, which begins with a fresh optimizer.
+    private func checkpoint(phase: Int, epoch: Int, step: Int, optimizer: KerasSGD?) throws {
+        guard let url = self.checkpointURL else { return }
+        let checkpoint = TrainingCheckpoint(
+            phase: phase, epoch: epoch, step: step, iterations: optimizer?.iterations ?? 0,
+            velocity: optimizer?.velocity ?? [], fingerprint: self.configuration.fingerprint,
+            trainableDigest: optimizer?.layout.digest ?? "")
+        try checkpoint.save(model: self.model, to: url)
+        self.report(.checkpointWritten(path: url.path))
+    }
+}
+
+extension OptimizerConfiguration {
+    /// The optimizer settings in the optimizer's own type.
+    public var settings: SGDSettings {
+        SGDSettings(
+            learningRate: Float(self.learningRate), momentum: Float(self.momentum), decay: Float(self.decay),
+            nesterov: self.nesterov)
+    }
+}
