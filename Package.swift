@@ -10,7 +10,7 @@ let fastMath: [SwiftSetting] = [
 let package = Package(
     name: "Thaw",
     products: [
-
+        .executable(name: "thaw", targets: ["thaw"])
     ],
     targets: [
         // Layer 1: C bindings.
@@ -38,6 +38,7 @@ let package = Package(
             swiftSettings: fastMath),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
+        .executableTarget(name: "thaw", dependencies: ["ThawCommandLine", "ThawTraining"]),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),

@@ -44,6 +44,9 @@ public struct CommandConfiguration: Sendable {
         precondition(Set(shortNames).count == shortNames.count, "\(name): short names must be unique")
         precondition(!shortNames.contains("h"), "\(name): -h is reserved for help")
 
+        precondition(
+            arguments.dropLast().allSatisfy { !$0.isRepeating }, "\(name): only the last argument may repeat")
+
         let firstOptional = arguments.firstIndex { $0.isOptional } ?? arguments.endIndex
         precondition(
             arguments[firstOptional...].allSatisfy(\.isOptional),

@@ -70,7 +70,10 @@ public struct HelpFormatter: Sendable {
         words += configuration.flags.map { "[--\($0.name)]" }
 
         if command is any RunnableCommand.Type {
-            words += configuration.arguments.map { $0.isOptional ? "[<\($0.valueName)>]" : "<\($0.valueName)>" }
+            words += configuration.arguments.map { argument in
+                let word = "<\(argument.valueName)>" + (argument.isRepeating ? " ..." : "")
+                return argument.isOptional ? "[\(word)]" : word
+            }
         } else {
             words.append("<subcommand>")
         }

@@ -83,7 +83,8 @@ struct ParseState {
 
         var values = self.values
         let declared = self.configuration.arguments
-        if self.positionals.count > declared.count {
+        let takesTheRest = declared.last?.isRepeating == true
+        if !takesTheRest && self.positionals.count > declared.count {
             throw .unexpectedArgument(
                 command: self.commandName,
                 value: self.positionals[declared.count],
@@ -101,8 +102,10 @@ struct ParseState {
                     example: self.example(showing: nil)
                 )
             }
-            let word = self.positionals[position]
-            guard let value = argument.kind.convert(word) else {
+            let words = argument.isRepeating ? Array(self.positionals[position...]) : [self.positionals[position]]
+            var converted: [ArgumentValue] = []
+            for word in words {
+                guard let value = argument.kind.convert(word) else {
                 throw .invalidValue(
                     command: self.commandName,
                     name: "<\(argument.valueName)>",
@@ -110,8 +113,10 @@ struct ParseState {
                     value: word,
                     example: self.example(showing: nil)
                 )
+                }
+                converted.append(value)
             }
-            values[argument.valueName] = [value]
+            values[argument.valueName] = converted
         }
 
         for option in self.configuration.options where values[option.name] == nil {

@@ -56,6 +56,14 @@ public enum ModelFactory {
     }
 }
 
+extension TorchStateDict {
+    /// The tensors of a state dict by name (the first of any repeated name).
+    public static func loadTensors(from url: URL) throws -> [String: Tensor] {
+        let imported = try self.load(from: url)
+        return Dictionary(imported.map { ($0.name, $0.tensor.tensor) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 extension TrainableLayers {
     /// The layer selection this run-file value names.
     public var selection: TrainableSelection {

@@ -58,4 +58,18 @@ public struct PreparedData {
             test: PreprocessedImages(images: splits.test, preprocessing: preprocessing),
             classNames: trainSource.classNames)
     }
+
+    /// The class names of a run's data set, without loading its images.
+    public static func classNames(_ data: DataConfiguration) throws -> [String] {
+        switch data.dataset {
+        case .fashionMNIST:
+            return FashionMNIST.classNames
+        case .imageFolder:
+            let folder = URL(fileURLWithPath: data.path)
+            let entries = try FileManager.default.contentsOfDirectory(
+                at: folder, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
+            return entries.filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+                .map(\.lastPathComponent).sorted()
+        }
+    }
 }

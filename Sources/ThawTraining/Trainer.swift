@@ -103,12 +103,15 @@ public final class Trainer {
                 PhaseStart(
                     index: phaseIndex, name: phase.name, epochs: phase.epochs, stepsPerEpoch: stepsPerEpoch,
                     trainableTensors: layout.slots.count, trainableParameters: layout.count, digest: layout.digest,
-                    cachedLayers: prefix, firstEpoch: resume?.epoch ?? 0, firstStep: resume?.step ?? 0)))
+                    cachedLayers: prefix, firstEpoch: resume?.epoch ?? 0, firstStep: resume?.step ?? 0,
+                    epochsBefore: epochsBefore)))
 
         for epoch in (resume?.epoch ?? 0)..<phase.epochs {
             let plan = EpochPlan(
                 order: sampler.order(epoch: epoch), batchSize: self.configuration.batchSize,
                 microShardSize: self.configuration.microShardSize)
+            self.report(
+                .epochStarted(phase: phaseIndex, epoch: epoch, epochs: phase.epochs, stepsPerEpoch: plan.stepCount))
             let started = Date()
             var totals = StepOutcome(lossSum: 0, correct: 0, samples: 0)
             let firstStep = resume.flatMap { $0.epoch == epoch ? $0.step : nil } ?? 0
@@ -131,6 +134,7 @@ public final class Trainer {
                 } catch let error as ReductionError {
                     throw TrainingError.diverged(phase: phase.name, epoch: epoch, step: step, detail: error.description)
                 }
+                let learningRate = optimizer.learningRate(at: optimizer.iterations)
                 let outcome = worker.vector.apply(total, to: self.model, optimizer: optimizer)
                 totals.lossSum += outcome.lossSum
                 totals.correct += outcome.correct
@@ -142,8 +146,9 @@ public final class Trainer {
                     .stepFinished(
                         StepReport(
                             phase: phaseIndex, phaseName: phase.name, epoch: epoch, step: step,
-                            stepsPerEpoch: plan.stepCount, loss: totals.meanLoss, accuracy: totals.accuracy,
-                            samplesPerSecond: Double(totals.samples) / elapsed,
+                            stepsPerEpoch: plan.stepCount, samples: totals.samples, loss: totals.meanLoss,
+                            accuracy: totals.accuracy, samplesPerSecond: Double(totals.samples) / elapsed,
+                            learningRate: Double(learningRate),
                             runEpoch: Double(epochsBefore + epoch) + Double(step + 1) / Double(plan.stepCount))))
 
                 if self.checkpointInterval > 0, (step + 1) % self.checkpointInterval == 0, step + 1 < plan.stepCount {
@@ -157,7 +162,7 @@ public final class Trainer {
                 .epochFinished(
                     EpochReport(
                         phase: phaseIndex, phaseName: phase.name, epoch: epoch, epochs: phase.epochs,
-                        loss: totals.meanLoss, accuracy: totals.accuracy, validation: validated, seconds: seconds,
+                        samples: totals.samples, loss: totals.meanLoss, accuracy: totals.accuracy, validation: validated, seconds: seconds,
                         samplesPerSecond: Double(totals.samples) / max(seconds, 1e-9),
                         runEpoch: Double(epochsBefore + epoch + 1))))
             if epoch + 1 < phase.epochs {

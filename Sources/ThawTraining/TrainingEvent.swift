@@ -5,6 +5,8 @@ public enum TrainingEvent {
     case phaseStarted(PhaseStart)
     /// Progress of computing the frozen bottom's outputs for a split.
     case cachingFeatures(split: String, done: Int, total: Int)
+    /// An epoch begins.
+    case epochStarted(phase: Int, epoch: Int, epochs: Int, stepsPerEpoch: Int)
     /// One optimizer step finished.
     case stepFinished(StepReport)
     /// An epoch finished and was validated.
@@ -27,6 +29,8 @@ public struct PhaseStart: Sendable {
     public var cachedLayers: Int
     public var firstEpoch: Int
     public var firstStep: Int
+    /// Epochs of the earlier phases: where this phase starts on the run's epoch axis.
+    public var epochsBefore: Int
 }
 
 /// One step's figures; `loss` and `accuracy` are running means over the epoch so far.
@@ -36,9 +40,13 @@ public struct StepReport: Sendable {
     public var epoch: Int
     public var step: Int
     public var stepsPerEpoch: Int
+    /// Samples trained on so far in this epoch.
+    public var samples: Int
     public var loss: Double
     public var accuracy: Double
     public var samplesPerSecond: Double
+    /// The learning rate this step used.
+    public var learningRate: Double
     /// Epochs completed over the whole run, fractional, for plots.
     public var runEpoch: Double
 }
@@ -49,6 +57,7 @@ public struct EpochReport: Sendable {
     public var phaseName: String
     public var epoch: Int
     public var epochs: Int
+    public var samples: Int
     public var loss: Double
     public var accuracy: Double
     public var validation: Evaluation

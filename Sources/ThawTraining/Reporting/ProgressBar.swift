@@ -134,22 +134,25 @@ public struct ProgressBar: Sendable {
     }
 
     /// Writes the epoch's final line: the full bar, elapsed time, time per step, training metrics, and
-    /// validation metrics when given.
+    /// validation metrics when given. `trainingSeconds`, when given, is the time spent training (without
+    /// validation), used for the time per step and the samples per second.
     public mutating func finish(
         samples: Int,
         loss: Double,
         accuracy: Double,
         validationLoss: Double? = nil,
-        validationAccuracy: Double? = nil
+        validationAccuracy: Double? = nil,
+        trainingSeconds: Double? = nil
     ) {
         let elapsed = Self.seconds(self.now() - self.startTime)
+        let training = trainingSeconds ?? elapsed
 
         var fields = [
             self.barText(step: self.stepCount),
             Self.clockText(elapsed) + " elapsed",
-            Self.perStepText(elapsed / Double(self.stepCount)),
+            Self.perStepText(training / Double(self.stepCount)),
         ]
-        fields += Self.metricFields(loss: loss, accuracy: accuracy, samples: samples, elapsed: elapsed)
+        fields += Self.metricFields(loss: loss, accuracy: accuracy, samples: samples, elapsed: training)
         if let validationLoss {
             fields.append(String(format: "val_loss: %.4f", validationLoss))
         }
