@@ -36,6 +36,8 @@ let package = Package(
         .target(
             name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData", "ThawCheckpoint", "COpenSSL"],
             swiftSettings: fastMath),
+        // Layer 7: wire format, TLS connections and certificates.
+        .target(name: "ThawWire", dependencies: ["COpenSSL", "CZlib", "CThawShim"]),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
         .executableTarget(name: "thaw", dependencies: ["ThawCommandLine", "ThawTraining"]),
@@ -45,6 +47,8 @@ let package = Package(
         .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
+        .testTarget(name: "ThawCommandTests", dependencies: ["ThawCheckpoint"]),
+        .testTarget(name: "ThawWireTests", dependencies: ["ThawWire"], exclude: ["Corpus"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )

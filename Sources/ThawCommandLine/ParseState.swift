@@ -106,13 +106,13 @@ struct ParseState {
             var converted: [ArgumentValue] = []
             for word in words {
                 guard let value = argument.kind.convert(word) else {
-                throw .invalidValue(
-                    command: self.commandName,
-                    name: "<\(argument.valueName)>",
-                    expectation: argument.kind.expectation,
-                    value: word,
-                    example: self.example(showing: nil)
-                )
+                    throw .invalidValue(
+                        command: self.commandName,
+                        name: "<\(argument.valueName)>",
+                        expectation: argument.kind.expectation,
+                        value: word,
+                        example: self.example(showing: nil)
+                    )
                 }
                 converted.append(value)
             }

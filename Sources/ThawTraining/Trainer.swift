@@ -162,7 +162,8 @@ public final class Trainer {
                 .epochFinished(
                     EpochReport(
                         phase: phaseIndex, phaseName: phase.name, epoch: epoch, epochs: phase.epochs,
-                        samples: totals.samples, loss: totals.meanLoss, accuracy: totals.accuracy, validation: validated, seconds: seconds,
+                        samples: totals.samples, loss: totals.meanLoss, accuracy: totals.accuracy,
+                        validation: validated, seconds: seconds,
                         samplesPerSecond: Double(totals.samples) / max(seconds, 1e-9),
                         runEpoch: Double(epochsBefore + epoch + 1))))
             if epoch + 1 < phase.epochs {

@@ -59,15 +59,18 @@ struct BenchCommand: RunnableCommand {
         }
         try model.setTrainable(phase == 1 ? .head : .all)
         let layout = model.trainableLayout()
-        let settings = phase == 1 ? SGDSettings(learningRate: 0.2, momentum: 0.9) : SGDSettings(learningRate: 0.01, momentum: 0.9)
+        let settings =
+            phase == 1 ? SGDSettings(learningRate: 0.2, momentum: 0.9) : SGDSettings(learningRate: 0.01, momentum: 0.9)
         let optimizer = KerasSGD(settings: settings, layout: layout)
         let worker = MicroShardWorker(model: model, layout: layout)
         let reduction = ExactReduction(vector: worker.vector)
 
         var random = SplitMix64(seed: 7)
-        let images = Tensor(shape: [batch, size, size, 3], scalars: (0..<(batch * size * size * 3)).map { _ in random.nextGaussian() })
+        let images = Tensor(
+            shape: [batch, size, size, 3], scalars: (0..<(batch * size * size * 3)).map { _ in random.nextGaussian() })
         let labels = (0..<batch).map { Int32($0 % 10) }
-        let plan = EpochPlan(order: Array(0..<batch), batchSize: batch, microShardSize: self.arguments.integer("micro-shard")!)
+        let plan = EpochPlan(
+            order: Array(0..<batch), batchSize: batch, microShardSize: self.arguments.integer("micro-shard")!)
         let source = TensorSamples(inputs: images, labels: labels)
 
         var started = Date()

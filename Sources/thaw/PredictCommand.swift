@@ -1,9 +1,9 @@
 import Foundation
+import ThawCheckpoint
 import ThawCommandLine
 import ThawData
 import ThawLayers
 import ThawTensor
-import ThawCheckpoint
 import ThawTraining
 
 /// `thaw predict`: the top classes of some images, by a trained run or by the ImageNet base.
@@ -49,7 +49,8 @@ struct PredictCommand: RunnableCommand {
         guard (arguments.path("run") == nil) != (arguments.path("imagenet") == nil) else {
             throw .invalidCombination(
                 command: "thaw predict",
-                message: "Give exactly one of --run RUN.json (a trained run) or --imagenet WEIGHTS (the ImageNet base).")
+                message: "Give exactly one of --run RUN.json (a trained run) or --imagenet WEIGHTS (the ImageNet base)."
+            )
         }
         self.arguments = arguments
     }
@@ -88,7 +89,8 @@ struct PredictCommand: RunnableCommand {
         }
 
         let setup = try RunSetup(runFile: self.arguments.path("run")!, output: nil, log: Log(minimumLevel: .warning))
-        _ = try TrainingCheckpoint.load(from: self.arguments.path("checkpoint") ?? setup.checkpointURL, into: setup.model)
+        _ = try TrainingCheckpoint.load(
+            from: self.arguments.path("checkpoint") ?? setup.checkpointURL, into: setup.model)
         let size = setup.configuration.data.imageSize
         let names = try PreparedData.classNames(setup.configuration.data)
         return (setup.model, names, ImagePreprocessing(height: size, width: size))

@@ -50,7 +50,8 @@ struct TrainCommand: RunnableCommand {
 
     func run() async throws {
         let log = Log(minimumLevel: self.arguments.isSet("quiet") ? .warning : .info)
-        let setup = try RunSetup(runFile: self.arguments.path("run-file")!, output: self.arguments.path("output"), log: log)
+        let setup = try RunSetup(
+            runFile: self.arguments.path("run-file")!, output: self.arguments.path("output"), log: log)
         let data = try setup.loadData()
         try FileManager.default.createDirectory(at: setup.output, withIntermediateDirectories: true)
 
@@ -80,7 +81,8 @@ struct TrainCommand: RunnableCommand {
         let test = try trainer.run(resumingFrom: resume)
         try metrics.close()
 
-        let plot = LearningCurvePlot(records: try MetricsLog.read(from: setup.metricsURL), title: setup.configuration.name)
+        let plot = LearningCurvePlot(
+            records: try MetricsLog.read(from: setup.metricsURL), title: setup.configuration.name)
         try plot.write(to: setup.plotURL)
         print(String(format: "test: loss %.4f - accuracy %.4f (%d images)", test.loss, test.accuracy, test.samples))
         log(
