@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "ThawWire", dependencies: ["COpenSSL", "CZlib", "CThawShim"]),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
-        .executableTarget(name: "thaw", dependencies: ["ThawCommandLine", "ThawTraining"]),
+        .executableTarget(name: "thaw", dependencies: ["CThawShim", "ThawCommandLine", "ThawTraining"]),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 
 #include <jpeglib.h>
+#include <malloc.h>
 
 struct thaw_jpeg_error {
     struct jpeg_error_mgr manager;
@@ -79,6 +80,12 @@ void thaw_free(void *pointer) { free(pointer); }
 
 int thaw_set_parent_death_signal(int signal_number) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal_number, 0, 0, 0);
+}
+
+int thaw_keep_freed_memory(void) {
+    int mmap = mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    int trim = mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return (mmap == 1 && trim == 1) ? 0 : -1;
 }
 
 int thaw_ssl_ctx_set_min_proto_version(void *ctx, int version) {

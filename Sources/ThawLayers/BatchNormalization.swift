@@ -55,53 +55,42 @@ public final class BatchNormalization: Layer {
         let useBatch = context.isTraining && self.isTrainable && rows > 1
         self.usedBatchStatistics = useBatch
 
+        // Per channel: the mean and the variance used to normalise.
         var mean = [Float](repeating: 0, count: channels)
         var variance = [Float](repeating: 0, count: channels)
-        input.scalars.withUnsafeBufferPointer { x in
-            let x = x.baseAddress!
-            if useBatch {
-                var sum = [Double](repeating: 0, count: channels)
-                for row in 0..<rows {
-                    let pixel = x + row * channels
-                    for channel in 0..<channels { sum[channel] += Double(pixel[channel]) }
-                }
-                for channel in 0..<channels { mean[channel] = Float(sum[channel] / Double(rows)) }
-                var squares = [Double](repeating: 0, count: channels)
-                for row in 0..<rows {
-                    let pixel = x + row * channels
-                    for channel in 0..<channels {
-                        let centred = pixel[channel] - mean[channel]
-                        squares[channel] += Double(centred * centred)
-                    }
-                }
-                for channel in 0..<channels { variance[channel] = Float(squares[channel] / Double(rows)) }
-                let unbiased = (0..<channels).map { Float(squares[$0] / Double(rows - 1)) }
-                context.batchNormStatistics[self.name] = (mean, unbiased)
-            } else {
-                let runningMean = self.store.pointer(self.runningMean)
-                let runningVariance = self.store.pointer(self.runningVariance)
-                for channel in 0..<channels {
-                    mean[channel] = runningMean[channel]
-                    variance[channel] = runningVariance[channel]
-                }
-            }
+        if useBatch {
+            let (batchMean, squares) = Self.meanAndSquaredDeviations(input, channels: channels)
+            mean = batchMean
+            variance = squares.map { Float($0 / Double(rows)) }
+            context.batchNormStatistics[self.name] = (mean, squares.map { Float($0 / Double(rows - 1)) })
+        } else {
+            let runningMean = self.store.pointer(self.runningMean)
+            let runningVariance = self.store.pointer(self.runningVariance)
+            mean = Array(UnsafeBufferPointer(start: runningMean, count: channels))
+            variance = Array(UnsafeBufferPointer(start: runningVariance, count: channels))
         }
-
         self.inverseDeviation = variance.map { 1 / ($0 + self.epsilon).squareRoot() }
+
+        // x̂ = (x - mean) / deviation is cached for backward; y = γ x̂ + β.
         let gamma = self.store.pointer(self.gamma)
         let beta = self.store.pointer(self.beta)
-        var normalized = Tensor(shape: input.shape)
+        var normalized = Tensor(shape: input.shape) { _ in }
         let output = Tensor(shape: input.shape) { y in
             input.scalars.withUnsafeBufferPointer { x in
                 normalized.scalars.withUnsafeMutableBufferPointer { xHat in
                     self.inverseDeviation.withUnsafeBufferPointer { inverse in
                         mean.withUnsafeBufferPointer { mean in
+                            let (x, xHat, inverse, mean) = (
+                                x.baseAddress!, xHat.baseAddress!, inverse.baseAddress!, mean.baseAddress!
+                            )
                             for row in 0..<rows {
-                                let base = row * channels
+                                let (source, normal, target) = (
+                                    x + row * channels, xHat + row * channels, y + row * channels
+                                )
                                 for channel in 0..<channels {
-                                    let value = (x[base + channel] - mean[channel]) * inverse[channel]
-                                    xHat[base + channel] = value
-                                    y[base + channel] = gamma[channel] * value + beta[channel]
+                                    let value = (source[channel] - mean[channel]) * inverse[channel]
+                                    normal[channel] = value
+                                    target[channel] = gamma[channel] * value + beta[channel]
                                 }
                             }
                         }
@@ -113,6 +102,39 @@ public final class BatchNormalization: Layer {
         return output
     }
 
+    /// Per channel, the mean of `input` and the sum of squared deviations from it, accumulated
+    /// in `Double` so that large spatial batches lose no precision.
+    private static func meanAndSquaredDeviations(_ input: Tensor, channels: Int) -> ([Float], [Double]) {
+        let rows = input.count / channels
+        var sum = [Double](repeating: 0, count: channels)
+        var squares = [Double](repeating: 0, count: channels)
+        var mean = [Float](repeating: 0, count: channels)
+        input.scalars.withUnsafeBufferPointer { x in
+            sum.withUnsafeMutableBufferPointer { sum in
+                squares.withUnsafeMutableBufferPointer { squares in
+                    mean.withUnsafeMutableBufferPointer { mean in
+                        let (x, sum, squares, mean) = (
+                            x.baseAddress!, sum.baseAddress!, squares.baseAddress!, mean.baseAddress!
+                        )
+                        for row in 0..<rows {
+                            let pixel = x + row * channels
+                            for channel in 0..<channels { sum[channel] += Double(pixel[channel]) }
+                        }
+                        for channel in 0..<channels { mean[channel] = Float(sum[channel] / Double(rows)) }
+                        for row in 0..<rows {
+                            let pixel = x + row * channels
+                            for channel in 0..<channels {
+                                let centred = pixel[channel] - mean[channel]
+                                squares[channel] += Double(centred * centred)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (mean, squares)
+    }
+
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool, context: BackwardContext) -> Tensor? {
         let channels = self.channels
         let rows = outputGradient.count / channels
@@ -122,11 +144,17 @@ public final class BatchNormalization: Layer {
         var sumGradientNormalized = [Float](repeating: 0, count: channels)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             self.normalized.scalars.withUnsafeBufferPointer { xHat in
-                for row in 0..<rows {
-                    let base = row * channels
-                    for channel in 0..<channels {
-                        sumGradient[channel] += dy[base + channel]
-                        sumGradientNormalized[channel] += dy[base + channel] * xHat[base + channel]
+                sumGradient.withUnsafeMutableBufferPointer { sumGradient in
+                    sumGradientNormalized.withUnsafeMutableBufferPointer { sumNormalized in
+                        let (dy, xHat) = (dy.baseAddress!, xHat.baseAddress!)
+                        let (sumGradient, sumNormalized) = (sumGradient.baseAddress!, sumNormalized.baseAddress!)
+                        for row in 0..<rows {
+                            let (gradient, normal) = (dy + row * channels, xHat + row * channels)
+                            for channel in 0..<channels {
+                                sumGradient[channel] += gradient[channel]
+                                sumNormalized[channel] += gradient[channel] * normal[channel]
+                            }
+                        }
                     }
                 }
             }
@@ -144,23 +172,35 @@ public final class BatchNormalization: Layer {
 
         guard needsInputGradient else { return nil }
         context.countInputGradient(self.name)
+
+        // Inference mode: dx = γ / deviation · dy. Batch mode subtracts the parts of dy that
+        // move the batch mean and variance: (Σ dy + x̂ Σ dy·x̂) / rows.
         let gamma = self.store.pointer(self.gamma)
         let scale = (0..<channels).map { gamma[$0] * self.inverseDeviation[$0] }
-        let inverseRows = 1 / Float(rows)
         let batchMode = self.usedBatchStatistics
+        let meanGradient = sumGradient.map { batchMode ? $0 / Float(rows) : 0 }
+        let meanGradientNormalized = sumGradientNormalized.map { batchMode ? $0 / Float(rows) : 0 }
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.scalars.withUnsafeBufferPointer { dy in
                 self.normalized.scalars.withUnsafeBufferPointer { xHat in
-                    for row in 0..<rows {
-                        let base = row * channels
-                        for channel in 0..<channels {
-                            var gradient = dy[base + channel]
-                            if batchMode {
-                                gradient -=
-                                    (sumGradient[channel] + xHat[base + channel] * sumGradientNormalized[channel])
-                                    * inverseRows
+                    scale.withUnsafeBufferPointer { scale in
+                        meanGradient.withUnsafeBufferPointer { meanGradient in
+                            meanGradientNormalized.withUnsafeBufferPointer { meanNormalized in
+                                let (dy, xHat, scale) = (dy.baseAddress!, xHat.baseAddress!, scale.baseAddress!)
+                                let (meanGradient, meanNormalized) = (
+                                    meanGradient.baseAddress!, meanNormalized.baseAddress!
+                                )
+                                for row in 0..<rows {
+                                    let base = row * channels
+                                    let (gradient, normal, target) = (dy + base, xHat + base, dx + base)
+                                    for channel in 0..<channels {
+                                        let centred =
+                                            gradient[channel] - meanGradient[channel] - normal[channel]
+                                            * meanNormalized[channel]
+                                        target[channel] = scale[channel] * centred
+                                    }
+                                }
                             }
-                            dx[base + channel] = scale[channel] * gradient
                         }
                     }
                 }

@@ -19,6 +19,12 @@ void thaw_free(void *pointer);
 /// Returns 0 on success, -1 with `errno` set otherwise.
 int thaw_set_parent_death_signal(int signal_number);
 
+/// Tells glibc's allocator to keep freed memory for reuse instead of returning large blocks to the
+/// kernel (`mallopt(M_MMAP_THRESHOLD)` and `M_TRIM_THRESHOLD`), so that a training step's large,
+/// short-lived activations reuse pages rather than fault in freshly zeroed ones. Returns 0 on
+/// success, -1 if glibc refused a setting.
+int thaw_keep_freed_memory(void);
+
 /// OpenSSL's `SSL_CTX_set_min_proto_version`, `SSL_CTX_set_max_proto_version` and friends are
 /// macros; these wrap them as functions Swift can call. Each returns OpenSSL's result.
 int thaw_ssl_ctx_set_min_proto_version(void *ctx, int version);
