@@ -38,9 +38,12 @@ let package = Package(
             swiftSettings: fastMath),
         // Layer 7: wire format, TLS connections and certificates.
         .target(name: "ThawWire", dependencies: ["COpenSSL", "CZlib", "CThawShim"]),
+        // Layer 9: cluster roles: coordinator and workers.
+        .target(
+            name: "ThawCluster", dependencies: ["ThawTraining", "ThawWire", "ThawCollectives"], swiftSettings: fastMath),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
-        .executableTarget(name: "thaw", dependencies: ["CThawShim", "ThawCommandLine", "ThawTraining"]),
+        .executableTarget(name: "thaw", dependencies: ["CThawShim", "ThawCommandLine", "ThawTraining", "ThawCluster"]),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),

@@ -7,7 +7,9 @@ import ThawTensor
 public enum ModelFactory {
     /// The model of `configuration`, initialised from its seed, with the base weights loaded
     /// from `model.weights` (a PyTorch state dict or a Thaw safetensors file) if given.
-    public static func makeModel(_ configuration: RunConfiguration) throws -> Model {
+    /// - Parameter loadingWeights: false builds the architecture only (a worker receives its
+    ///   weights from the coordinator).
+    public static func makeModel(_ configuration: RunConfiguration, loadingWeights: Bool = true) throws -> Model {
         let settings = configuration.model
         let size = configuration.data.imageSize
         let model: Model
@@ -25,7 +27,7 @@ public enum ModelFactory {
                 inputShape: [size, size, 3], classes: settings.classes, seed: configuration.seed)
         }
 
-        if let weights = settings.weights {
+        if loadingWeights, let weights = settings.weights {
             try self.loadBaseWeights(into: model, from: URL(fileURLWithPath: weights))
         }
         return model

@@ -91,13 +91,12 @@ public final class Trainer {
 
         let worker = MicroShardWorker(model: self.model, layout: layout, startLayer: prefix)
         let reduction = ExactReduction(vector: worker.vector)
-        let sampler = EpochSampler(
-            count: train.count, seed: SplitMix64.derive(seed: self.configuration.seed, streams: [UInt64(phaseIndex)]))
+        let sampler = RunSchedule.sampler(count: train.count, seed: self.configuration.seed, phase: phaseIndex)
         let stepsPerEpoch = EpochPlan(
             order: Array(0..<train.count), batchSize: self.configuration.batchSize,
             microShardSize: self.configuration.microShardSize
         ).stepCount
-        let epochsBefore = self.configuration.phases[..<phaseIndex].reduce(0) { $0 + $1.epochs }
+        let epochsBefore = RunSchedule.epochsBefore(phase: phaseIndex, of: self.configuration)
         self.report(
             .phaseStarted(
                 PhaseStart(
@@ -122,9 +121,9 @@ public final class Trainer {
                 let batchSize = plan.samples(ofStep: step).count
                 let contributions = shards.enumerated().map { shardIndex, shard in
                     let (inputs, labels) = train.batch(shard)
-                    let seed = SplitMix64.derive(
-                        seed: self.configuration.seed,
-                        streams: [UInt64(phaseIndex), UInt64(epoch), UInt64(step), UInt64(shardIndex)])
+                    let seed = RunSchedule.microShardSeed(
+                        seed: self.configuration.seed, phase: phaseIndex, epoch: epoch, step: step,
+                        microShard: shardIndex)
                     return worker.contribution(
                         inputs: inputs, labels: labels, globalBatchSize: batchSize, randomSeed: seed)
                 }

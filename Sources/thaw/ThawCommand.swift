@@ -13,6 +13,9 @@ enum ThawCommand: Command {
                 thaw evaluate examples/fashion-demo.json
                 thaw predict --run examples/fashion-demo.json shirt.png
             """,
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, BenchCommand.self]
+        subcommands: [
+            TrainCommand.self, LocalCommand.self, CoordinatorCommand.self, WorkerCommand.self, EvaluateCommand.self,
+            PredictCommand.self, BenchCommand.self,
+        ]
     )
 }
