@@ -1,0 +1,192 @@
+/// Ring all-reduce and ring broadcast over any `CollectiveTransport`.
+///
+/// All-reduce (`allReduce(_:operation:scope:)`) runs in two phases over `size` chunks (see `RingPartition`):
+///
+/// - reduce-scatter: in round `s` (of `size - 1`) rank `r` sends chunk `(r - s) mod size` to its successor
+///   and combines chunk `(r - s - 1) mod size` from its predecessor into its own; afterwards rank `r` holds
+///   chunk `(r + 1) mod size` fully reduced;
+/// - all-gather: in round `s` rank `r` sends chunk `(r + 1 - s) mod size` and stores chunk `(r - s) mod size`.
+///
+/// Each rank sends `2 (size - 1) / size` of the buffer and receives as much, whatever the size. Chunks are
+/// cut into pieces of at most `pieceByteCount` bytes; a piece is forwarded as soon as it has been combined,
+/// so sending one piece overlaps receiving the next. Sends run on a thread of their own (`PieceSender`), so a
+/// ring of blocking links cannot deadlock with every rank sending.
+///
+/// When the operation is associative and commutative on the bits (as `ReductionOperation.wrappingSum` and
+/// `.maximum` are), every rank gets bit-identical results for any ring order and any rank count.
+///
+/// Every wait is bounded by `timeout`; a failure throws a `CollectiveError` naming this rank, the peer, the
+/// operation, chunk and step. After a failure the transport may hold messages of the failed collective and
+/// must not be used for another.
+public struct RingAllReduce: Sendable {
+    /// The default most bytes in one message: 1 MiB.
+    public static let defaultPieceByteCount = 1 << 20
+
+    /// This rank's view of the group.
+    public let transport: any CollectiveTransport
+
+    /// The longest any single wait (for a message, or for the link to take one) may last.
+    public let timeout: Duration
+
+    /// The most bytes of elements in one message.
+    public let pieceByteCount: Int
+
+    /// Collectives over `transport`, each wait bounded by `timeout`, chunks sent in pieces of at most
+    /// `pieceByteCount` bytes (`Int.max` sends whole chunks).
+    public init(
+        transport: any CollectiveTransport,
+        timeout: Duration,
+        pieceByteCount: Int = RingAllReduce.defaultPieceByteCount
+    ) {
+        self.transport = transport
+        self.timeout = timeout
+        self.pieceByteCount = max(pieceByteCount, 1)
+    }
+
+    /// The element-wise combination of every rank's `values` under `operation`.
+    ///
+    /// Every rank must call it with the same element count, operation and scope.
+    ///
+    /// - Parameters:
+    ///   - values: this rank's contribution; any count, including 0.
+    ///   - scope: the run, generation and step, carried by every message and checked on arrival.
+    /// - Returns: the combined values, the same on every rank; `values` itself when the group has one rank.
+    /// - Throws: `CollectiveError` naming this rank, the peer, the operation, chunk and step.
+    /// - Complexity: each rank sends and receives `2 (size - 1) / size × values.count` elements.
+    public func allReduce<Element: CollectiveElement>(
+        _ values: [Element],
+        operation: ReductionOperation<Element>,
+        scope: CollectiveScope
+    ) throws(CollectiveError) -> [Element] {
+        let size = self.transport.size
+        guard size > 1 else {
+            return values
+        }
+
+        let rank = self.transport.rank
+        let pieceLength = max(self.pieceByteCount / Element.wireByteCount, 1)
+        let partition = RingPartition(count: values.count, parts: size, pieceLength: pieceLength)
+        let sender = PieceSender(transport: self.transport, peer: self.transport.successor, timeout: self.timeout)
+        defer { sender.cancel() }
+        var result = values
+
+        // Reduce-scatter round 0 sends this rank's own chunk.
+        for (index, piece) in partition.pieces(ofChunk: rank).enumerated() {
+            let tag = CollectiveTag(scope: scope, operation: .reduceScatter, chunk: rank, piece: index)
+            sender.enqueue(Self.encode(result, piece), tag: tag)
+        }
+
+        // Reduce-scatter: combine each incoming piece, then pass it on; the last round's chunk is complete
+        // and starts the all-gather.
+        for round in 0..<(size - 1) {
+            let chunk = Self.wrap(rank - round - 1, size)
+            let isLastRound = round == size - 2
+            for (index, piece) in partition.pieces(ofChunk: chunk).enumerated() {
+                let tag = CollectiveTag(scope: scope, operation: .reduceScatter, chunk: chunk, piece: index)
+                let bytes = try self.receive(tag, elements: piece.count, of: Element.self, sender: sender)
+                Self.combine(bytes, into: &result, piece, with: operation)
+
+                var forward = tag
+                if isLastRound {
+                    forward.operation = .allGather
+                }
+                sender.enqueue(Self.encode(result, piece), tag: forward)
+            }
+        }
+
+        // All-gather: store each incoming reduced piece, and pass it on unless the successor reduced it.
+        for round in 0..<(size - 1) {
+            let chunk = Self.wrap(rank - round, size)
+            let isLastRound = round == size - 2
+            for (index, piece) in partition.pieces(ofChunk: chunk).enumerated() {
+                let tag = CollectiveTag(scope: scope, operation: .allGather, chunk: chunk, piece: index)
+                let bytes = try self.receive(tag, elements: piece.count, of: Element.self, sender: sender)
+                Self.store(bytes, into: &result, piece)
+
+                if !isLastRound {
+                    sender.enqueue(bytes, tag: tag)
+                }
+            }
+        }
+
+        try sender.finish()
+        return result
+    }
+
+    /// Receives the message `tag` from the predecessor and checks that it holds `elements` elements.
+    ///
+    /// A failure of this rank's own sending is reported in preference to a receive failure it may have caused
+    /// further round the ring.
+    func receive<Element: CollectiveElement>(
+        _ tag: CollectiveTag,
+        elements: Int,
+        of type: Element.Type,
+        sender: PieceSender
+    ) throws(CollectiveError) -> [UInt8] {
+        let bytes = try self.receive(tag, sender: sender)
+
+        let expected = elements * Element.wireByteCount
+        guard bytes.count == expected else {
+            throw .malformedMessage(
+                rank: self.transport.rank, peer: self.transport.predecessor, tag: tag,
+                cause: "expected \(expected) bytes (\(elements) elements) but \(bytes.count) arrived; "
+                    + "every rank must reduce the same number of elements")
+        }
+        return bytes
+    }
+
+    /// Receives the message `tag` from the predecessor, reporting the sender's failure first if it has one.
+    func receive(_ tag: CollectiveTag, sender: PieceSender) throws(CollectiveError) -> [UInt8] {
+        if let failure = sender.firstFailure {
+            throw failure
+        }
+
+        do throws(CollectiveError) {
+            return try self.transport.receive(from: self.transport.predecessor, tag: tag, timeout: self.timeout)
+        } catch {
+            throw sender.firstFailure ?? error
+        }
+    }
+
+    /// `index` reduced into `0..<size`.
+    static func wrap(_ index: Int, _ size: Int) -> Int {
+        ((index % size) + size) % size
+    }
+
+    /// The wire bytes of `values[range]`.
+    private static func encode<Element: CollectiveElement>(_ values: [Element], _ range: Range<Int>) -> [UInt8] {
+        values.withUnsafeBufferPointer { buffer in
+            Element.encode(UnsafeBufferPointer(rebasing: buffer[range]))
+        }
+    }
+
+    /// Combines the elements in `bytes` into `values[range]`.
+    private static func combine<Element: CollectiveElement>(
+        _ bytes: [UInt8],
+        into values: inout [Element],
+        _ range: Range<Int>,
+        with operation: ReductionOperation<Element>
+    ) {
+        let incoming = [Element](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            Element.decode(bytes, into: buffer)
+            initialized = range.count
+        }
+
+        values.withUnsafeMutableBufferPointer { buffer in
+            incoming.withUnsafeBufferPointer { incoming in
+                operation.combine(UnsafeMutableBufferPointer(rebasing: buffer[range]), incoming)
+            }
+        }
+    }
+
+    /// Overwrites `values[range]` with the elements in `bytes`.
+    private static func store<Element: CollectiveElement>(
+        _ bytes: [UInt8],
+        into values: inout [Element],
+        _ range: Range<Int>
+    ) {
+        values.withUnsafeMutableBufferPointer { buffer in
+            Element.decode(bytes, into: UnsafeMutableBufferPointer(rebasing: buffer[range]))
+        }
+    }
+}
