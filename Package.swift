@@ -38,6 +38,8 @@ let package = Package(
             swiftSettings: fastMath),
         // Layer 7: wire format, TLS connections and certificates.
         .target(name: "ThawWire", dependencies: ["COpenSSL", "CZlib", "CThawShim"]),
+        // Layer 8: collectives over a transport protocol: TLS links in production, memory in tests.
+        .target(name: "ThawCollectives", dependencies: ["ThawWire"]),
         // Layer 9: cluster roles: coordinator and workers.
         .target(
             name: "ThawCluster", dependencies: ["ThawTraining", "ThawWire", "ThawCollectives"], swiftSettings: fastMath),
@@ -50,8 +52,9 @@ let package = Package(
         .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
-        .testTarget(name: "ThawCommandTests", dependencies: ["ThawCheckpoint"]),
+        .testTarget(name: "ThawCommandTests", dependencies: ["ThawCheckpoint", "ThawWire"]),
         .testTarget(name: "ThawWireTests", dependencies: ["ThawWire"], exclude: ["Corpus"]),
+        .testTarget(name: "ThawCollectivesTests", dependencies: ["ThawCollectives"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
 )

@@ -132,9 +132,11 @@ extension ClusterMessage {
             var members: [RingMember] = []
             for _ in 0..<memberCount {
                 members.append(
-                    RingMember(workerID: try reader.count(), host: try reader.read(String.self), port: try reader.count()))
+                    RingMember(
+                        workerID: try reader.count(), host: try reader.read(String.self), port: try reader.count()))
             }
-            message = .welcome(Welcome(runConfiguration: configuration, fingerprint: fingerprint, rank: rank, members: members))
+            message = .welcome(
+                Welcome(runConfiguration: configuration, fingerprint: fingerprint, rank: rank, members: members))
         case 0x0203: message = .ringReady
         case 0x0204:
             message = .phaseStart(
@@ -169,12 +171,15 @@ extension ClusterMessage {
                     reduceSeconds: try reader.read(Double.self)))
         case 0x020A:
             message = .evaluate(
-                request: try reader.count(), fromLayer: try reader.count(), inputs: try SampleBatch.decode(from: &reader))
+                request: try reader.count(), fromLayer: try reader.count(),
+                inputs: try SampleBatch.decode(from: &reader))
         case 0x020B:
-            message = .evaluation(request: try reader.count(), lossSum: try reader.read(Double.self), correct: try reader.count())
+            message = .evaluation(
+                request: try reader.count(), lossSum: try reader.read(Double.self), correct: try reader.count())
         case 0x020C: message = .stateRequest
         case 0x020D:
-            message = .state(weights: try reader.readFloats(), iterations: try reader.count(), velocity: try reader.readFloats())
+            message = .state(
+                weights: try reader.readFloats(), iterations: try reader.count(), velocity: try reader.readFloats())
         case 0x020E: message = .shutdown
         case 0x020F: message = .failure(try reader.read(String.self))
         default:
@@ -236,14 +241,18 @@ extension SampleBatch {
         let kind = try reader.read(UInt8.self)
         switch kind {
         case 0:
-            let (count, height, width, channels) = (try reader.count(), try reader.count(), try reader.count(), try reader.count())
+            let (count, height, width, channels) = (
+                try reader.count(), try reader.count(), try reader.count(), try reader.count()
+            )
             let pixels = try reader.readLengthPrefixedBytes()
             let labels = try Self.decodeLabels(from: &reader)
             let (product, overflow) = count.multipliedReportingOverflow(by: height * width * channels)
             guard !overflow, product == pixels.count, labels.count == count else {
-                throw ClusterError.malformedMessage("\(count) images of \(height)x\(width)x\(channels) in \(pixels.count) bytes")
+                throw ClusterError.malformedMessage(
+                    "\(count) images of \(height)x\(width)x\(channels) in \(pixels.count) bytes")
             }
-            return .images(pixels: pixels, count: count, height: height, width: width, channels: channels, labels: labels)
+            return .images(
+                pixels: pixels, count: count, height: height, width: width, channels: channels, labels: labels)
         case 1:
             let tensor = try Tensor.decode(from: &reader)
             let labels = try Self.decodeLabels(from: &reader)

@@ -44,7 +44,8 @@ extension CoordinatorRole {
         if let resume, !resume.trainableDigest.isEmpty {
             guard resume.trainableDigest == layout.digest, resume.velocity.count == layout.count else {
                 throw TrainingError.checkpointMismatch(
-                    file: self.options.checkpointURL?.path ?? "checkpoint", detail: "its trainable set differs from the phase's")
+                    file: self.options.checkpointURL?.path ?? "checkpoint",
+                    detail: "its trainable set differs from the phase's")
             }
             self.iterations = resume.iterations
             self.velocity = resume.velocity
@@ -52,7 +53,8 @@ extension CoordinatorRole {
 
         // Every replica starts the phase from the coordinator's weights and must agree on the trainable set.
         let start = PhaseStartMessage(
-            phase: phaseIndex, weights: self.model.store.snapshot(), iterations: self.iterations, velocity: self.velocity)
+            phase: phaseIndex, weights: self.model.store.snapshot(), iterations: self.iterations,
+            velocity: self.velocity)
         try self.broadcast(.phaseStart(start))
         let digests = try self.collect(operation: "phase \(phase.name) start", step: 0) { message -> String? in
             if case .phaseReady(let digest) = message { return digest }
@@ -60,7 +62,8 @@ extension CoordinatorRole {
         }
         for (rank, digest) in digests.enumerated() where digest != layout.digest {
             throw ClusterError.replicasDisagree(
-                "worker \(self.workerIDs[rank]) trains set \(digest) in phase \(phase.name), the coordinator \(layout.digest)")
+                "worker \(self.workerIDs[rank]) trains set \(digest) in phase \(phase.name), the coordinator \(layout.digest)"
+            )
         }
 
         let prefix = self.model.frozenPrefixLength
@@ -68,7 +71,8 @@ extension CoordinatorRole {
         let validation: InputSource
         if prefix > 0 {
             train = .features(try self.cacheFeatures(of: self.data.train, layers: prefix, split: "train"))
-            validation = .features(try self.cacheFeatures(of: self.data.validation, layers: prefix, split: "validation"))
+            validation = .features(
+                try self.cacheFeatures(of: self.data.validation, layers: prefix, split: "validation"))
         } else {
             train = .images(self.data.train)
             validation = .images(self.data.validation)
@@ -90,7 +94,8 @@ extension CoordinatorRole {
             let plan = EpochPlan(
                 order: sampler.order(epoch: epoch), batchSize: self.configuration.batchSize,
                 microShardSize: self.configuration.microShardSize)
-            self.report(.epochStarted(phase: phaseIndex, epoch: epoch, epochs: phase.epochs, stepsPerEpoch: plan.stepCount))
+            self.report(
+                .epochStarted(phase: phaseIndex, epoch: epoch, epochs: phase.epochs, stepsPerEpoch: plan.stepCount))
             let started = Date()
             var totals = StepOutcome(lossSum: 0, correct: 0, samples: 0)
             let firstStep = resume.flatMap { $0.epoch == epoch ? $0.step : nil } ?? 0
@@ -143,7 +148,8 @@ extension CoordinatorRole {
 
     /// Sends each worker its micro-shards of one step (micro-shard `i` goes to rank `i mod workers`)
     /// and checks that every replica applied the same step.
-    private func runStep(phase: Int, epoch: Int, step: Int, plan: EpochPlan, source: InputSource) throws -> StepOutcome {
+    private func runStep(phase: Int, epoch: Int, step: Int, plan: EpochPlan, source: InputSource) throws -> StepOutcome
+    {
         let shards = plan.microShards(ofStep: step)
         let batchSize = plan.samples(ofStep: step).count
         for (rank, link) in self.links.enumerated() {
@@ -160,7 +166,8 @@ extension CoordinatorRole {
             try link.send(.stepWork(work), step: step, timeout: self.options.answerTimeout)
         }
 
-        let reports = try self.collect(operation: "step \(step + 1) of epoch \(epoch + 1)", step: step) { message -> StepDone? in
+        let reports = try self.collect(operation: "step \(step + 1) of epoch \(epoch + 1)", step: step) {
+            message -> StepDone? in
             if case .stepDone(let done) = message { return done }
             return nil
         }
@@ -209,16 +216,22 @@ extension CoordinatorRole {
         var done = 0
         for (index, chunk) in chunks.enumerated() {
             let rank = index % self.links.count
-            let message = try self.links[rank].receive(timeout: self.options.answerTimeout, operation: "\(name) features").message
-            guard case .features(let request, let outputs) = message, request == index, outputs.shape.first == chunk.count else {
-                throw ClusterError.unexpectedMessage(peer: self.links[rank].peer, expected: "features of chunk \(index)", received: message.name)
+            let message = try self.links[rank].receive(
+                timeout: self.options.answerTimeout, operation: "\(name) features"
+            ).message
+            guard case .features(let request, let outputs) = message, request == index,
+                outputs.shape.first == chunk.count
+            else {
+                throw ClusterError.unexpectedMessage(
+                    peer: self.links[rank].peer, expected: "features of chunk \(index)", received: message.name)
             }
             shape = Array(outputs.shape.dropFirst())
             features += outputs.scalars
             done += chunk.count
             self.report(.cachingFeatures(split: name, done: done, total: split.count))
         }
-        return TensorSamples(inputs: Tensor(shape: [split.count] + shape, scalars: features), labels: split.images.labels)
+        return TensorSamples(
+            inputs: Tensor(shape: [split.count] + shape, scalars: features), labels: split.images.labels)
     }
 
     /// Loss and accuracy over a split, chunk by chunk on the workers, summed in chunk order
@@ -239,7 +252,8 @@ extension CoordinatorRole {
             let link = self.links[index % self.links.count]
             let message = try link.receive(timeout: self.options.answerTimeout, operation: operation).message
             guard case .evaluation(let request, let chunkLoss, let chunkCorrect) = message, request == index else {
-                throw ClusterError.unexpectedMessage(peer: link.peer, expected: "evaluation of chunk \(index)", received: message.name)
+                throw ClusterError.unexpectedMessage(
+                    peer: link.peer, expected: "evaluation of chunk \(index)", received: message.name)
             }
             lossSum += chunkLoss
             correct += chunkCorrect
@@ -252,8 +266,10 @@ extension CoordinatorRole {
     /// Without a digest the cursor is the start of the next phase (a fresh optimizer).
     private func checkpoint(phase: Int, epoch: Int, step: Int, digest: String?) throws {
         try self.links[0].send(.stateRequest, timeout: self.options.answerTimeout)
-        let message = try self.links[0].receive(timeout: self.options.answerTimeout, operation: "the replica's state").message
-        guard case .state(let weights, let iterations, let velocity) = message, weights.count == self.model.store.count else {
+        let message = try self.links[0].receive(timeout: self.options.answerTimeout, operation: "the replica's state")
+            .message
+        guard case .state(let weights, let iterations, let velocity) = message, weights.count == self.model.store.count
+        else {
             throw ClusterError.unexpectedMessage(peer: self.links[0].peer, expected: "state", received: message.name)
         }
         self.model.store.restore(weights)

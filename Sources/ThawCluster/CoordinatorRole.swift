@@ -70,7 +70,8 @@ public final class CoordinatorRole {
         self.report = report
         let context = try TLSConfiguration(layout: options.certificates, identity: .coordinator, peerRule: .anyWorker)
             .makeContext()
-        self.listener = try TLSListener(host: options.listenHost, port: options.port, context: context, admitting: .anyWorker)
+        self.listener = try TLSListener(
+            host: options.listenHost, port: options.port, context: context, admitting: .anyWorker)
     }
 
     /// The port workers dial.
@@ -108,12 +109,17 @@ public final class CoordinatorRole {
     private func gatherWorkers() throws {
         var membership = Membership(expectedWorkers: self.options.expectedWorkers)
         var joined: [Int: MessageLink] = [:]
-        self.log(.info, "waiting for workers", [("port", String(self.port)), ("workers", String(self.options.expectedWorkers))])
+        self.log(
+            .info, "waiting for workers",
+            [("port", String(self.port)), ("workers", String(self.options.expectedWorkers))])
         while true {
             let connection = try self.listener.accept(timeout: self.options.joinTimeout)
             let link = MessageLink(connection: connection, peer: "worker at \(connection.peerAddress)")
             link.start()
-            guard case .hello(let workerID, let ringPort, let version) = try link.receive(timeout: .seconds(30), operation: "hello").message
+            guard
+                case .hello(let workerID, let ringPort, let version) = try link.receive(
+                    timeout: .seconds(30), operation: "hello"
+                ).message
             else {
                 link.close()
                 continue
@@ -122,7 +128,8 @@ public final class CoordinatorRole {
             if case .worker(let id) = connection.peerIdentity { certified = id }
             let host = String(connection.peerAddress.split(separator: ":").dropLast().joined(separator: ":"))
             switch membership.onHello(
-                workerID: workerID, certifiedWorkerID: certified, protocolVersion: version, host: host, ringPort: ringPort)
+                workerID: workerID, certifiedWorkerID: certified, protocolVersion: version, host: host,
+                ringPort: ringPort)
             {
             case .refuse(let reason):
                 self.log(.warning, "refused a worker", [("peer", connection.peerAddress), ("reason", reason)])
@@ -163,7 +170,7 @@ public final class CoordinatorRole {
 
     /// One answer from every worker, in rank order; `accept` returns nil for a message that is
     /// not the expected answer. A timeout names every worker that did not answer.
-    func collect<Answer>(
+    func collect<Answer: Sendable>(
         operation: String, step: Int, accept: (ClusterMessage) -> Answer?
     ) throws -> [Answer] {
         var collector = ResponseCollector<Answer>(operation: operation, step: step, ranks: Array(self.links.indices))

@@ -81,7 +81,8 @@ public final class MessageLink: @unchecked Sendable {
     /// - Throws: `ClusterError` naming the peer and `operation` on timeout, on a failed link, or
     ///   when the peer sent `failure`.
     public func receive(timeout: Duration, operation: String) throws -> (message: ClusterMessage, step: Int) {
-        let deadline = Date(timeIntervalSinceNow: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18)
+        let deadline = Date(
+            timeIntervalSinceNow: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18)
         self.condition.lock()
         defer { self.condition.unlock() }
         while self.inbox.isEmpty {

@@ -26,7 +26,8 @@ final class Replica {
         self.model = try ModelFactory.makeModel(configuration, loadingWeights: false)
         self.collectives = collectives
         self.runID = runID
-        self.preprocessing = ImagePreprocessing(height: configuration.data.imageSize, width: configuration.data.imageSize)
+        self.preprocessing = ImagePreprocessing(
+            height: configuration.data.imageSize, width: configuration.data.imageSize)
     }
 
     /// Takes the phase's weights and optimizer state; returns the trainable-set digest.
@@ -42,7 +43,8 @@ final class Replica {
         let optimizer = KerasSGD(settings: phase.optimizer.settings, layout: layout)
         if !start.velocity.isEmpty {
             guard start.velocity.count == layout.count else {
-                throw ClusterError.replicasDisagree("a velocity of \(start.velocity.count) for \(layout.count) trainable values")
+                throw ClusterError.replicasDisagree(
+                    "a velocity of \(start.velocity.count) for \(layout.count) trainable values")
             }
             optimizer.restore(iterations: start.iterations, velocity: start.velocity)
         }
@@ -99,11 +101,13 @@ final class Replica {
         do {
             exponents = try reduction.exponents(globalMaxima: maxima, terms: work.totalMicroShards)
         } catch {
-            throw ClusterError.workerFailed(worker: self.rank, step: work.step, operation: "the exact sum", cause: "\(error)")
+            throw ClusterError.workerFailed(
+                worker: self.rank, step: work.step, operation: "the exact sum", cause: "\(error)")
         }
         let sums = try self.collectives.allReduce(
             reduction.accumulate(contributions, exponents: exponents), operation: .wrappingSum, scope: scope)
-        let outcome = worker.vector.apply(reduction.finish(sums, exponents: exponents), to: self.model, optimizer: optimizer)
+        let outcome = worker.vector.apply(
+            reduction.finish(sums, exponents: exponents), to: self.model, optimizer: optimizer)
 
         return StepDone(
             step: work.step, lossSum: outcome.lossSum, correct: outcome.correct, samples: outcome.samples,

@@ -68,12 +68,14 @@ public final class WorkerRole {
         defer { link.close() }
         link.start()
         try link.send(
-            .hello(workerID: options.workerID, ringPort: ringListener.port, protocolVersion: Membership.protocolVersion),
+            .hello(
+                workerID: options.workerID, ringPort: ringListener.port, protocolVersion: Membership.protocolVersion),
             timeout: .seconds(30))
 
         guard case .welcome(let welcome) = try link.receive(timeout: .seconds(600), operation: "the welcome").message
         else {
-            throw ClusterError.unexpectedMessage(peer: "the coordinator", expected: "welcome", received: "another message")
+            throw ClusterError.unexpectedMessage(
+                peer: "the coordinator", expected: "welcome", received: "another message")
         }
         let configuration = try RunConfiguration.decode(from: Data(welcome.runConfiguration), source: "the coordinator")
         let runID = UInt64(welcome.fingerprint.prefix(16), radix: 16) ?? 0
@@ -100,7 +102,9 @@ public final class WorkerRole {
                 let digest = try replica.startPhase(start)
                 try link.send(.phaseReady(digest: digest), timeout: .seconds(60))
             case .computeFeatures(let request, let layers, let inputs):
-                try link.send(.features(request: request, outputs: replica.features(layers: layers, inputs: inputs)), timeout: .seconds(600))
+                try link.send(
+                    .features(request: request, outputs: replica.features(layers: layers, inputs: inputs)),
+                    timeout: .seconds(600))
             case .stepWork(let work):
                 try link.send(.stepDone(try replica.step(work)), step: step, timeout: .seconds(600))
             case .evaluate(let request, let fromLayer, let inputs):
@@ -108,12 +112,15 @@ public final class WorkerRole {
                 try link.send(.evaluation(request: request, lossSum: lossSum, correct: correct), timeout: .seconds(600))
             case .stateRequest:
                 let state = replica.state()
-                try link.send(.state(weights: state.weights, iterations: state.iterations, velocity: state.velocity), timeout: .seconds(600))
+                try link.send(
+                    .state(weights: state.weights, iterations: state.iterations, velocity: state.velocity),
+                    timeout: .seconds(600))
             case .shutdown:
                 self.log(.info, "run over", [("rank", String(replica.rank))])
                 return
             default:
-                throw ClusterError.unexpectedMessage(peer: "the coordinator", expected: "an instruction", received: message.name)
+                throw ClusterError.unexpectedMessage(
+                    peer: "the coordinator", expected: "an instruction", received: message.name)
             }
         }
     }

@@ -6,6 +6,12 @@ public struct Evaluation: Sendable, Equatable {
     public var loss: Double
     public var accuracy: Double
     public var samples: Int
+
+    public init(loss: Double, accuracy: Double, samples: Int) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.samples = samples
+    }
 }
 
 /// Runs a model in inference mode over every sample of a split exactly once (no padding, no

@@ -9,6 +9,12 @@ public struct StepOutcome: Sendable, Equatable {
 
     public var meanLoss: Double { self.samples == 0 ? 0 : self.lossSum / Double(self.samples) }
     public var accuracy: Double { self.samples == 0 ? 0 : Double(self.correct) / Double(self.samples) }
+
+    public init(lossSum: Double, correct: Int, samples: Int) {
+        self.lossSum = lossSum
+        self.correct = correct
+        self.samples = samples
+    }
 }
 
 extension StepVector {

@@ -77,4 +77,17 @@ public struct TrainingCheckpoint: Equatable {
         for (handle, tensor) in assignments { model.store.assign(tensor, to: handle) }
         return checkpoint
     }
+
+    public init(
+        phase: Int, epoch: Int, step: Int, iterations: Int, velocity: [Float], fingerprint: String,
+        trainableDigest: String
+    ) {
+        self.phase = phase
+        self.epoch = epoch
+        self.step = step
+        self.iterations = iterations
+        self.velocity = velocity
+        self.fingerprint = fingerprint
+        self.trainableDigest = trainableDigest
+    }
 }

@@ -31,6 +31,23 @@ public struct PhaseStart: Sendable {
     public var firstStep: Int
     /// Epochs of the earlier phases: where this phase starts on the run's epoch axis.
     public var epochsBefore: Int
+
+    public init(
+        index: Int, name: String, epochs: Int, stepsPerEpoch: Int, trainableTensors: Int, trainableParameters: Int,
+        digest: String, cachedLayers: Int, firstEpoch: Int, firstStep: Int, epochsBefore: Int
+    ) {
+        self.index = index
+        self.name = name
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
+        self.trainableTensors = trainableTensors
+        self.trainableParameters = trainableParameters
+        self.digest = digest
+        self.cachedLayers = cachedLayers
+        self.firstEpoch = firstEpoch
+        self.firstStep = firstStep
+        self.epochsBefore = epochsBefore
+    }
 }
 
 /// One step's figures; `loss` and `accuracy` are running means over the epoch so far.
@@ -49,6 +66,23 @@ public struct StepReport: Sendable {
     public var learningRate: Double
     /// Epochs completed over the whole run, fractional, for plots.
     public var runEpoch: Double
+
+    public init(
+        phase: Int, phaseName: String, epoch: Int, step: Int, stepsPerEpoch: Int, samples: Int, loss: Double,
+        accuracy: Double, samplesPerSecond: Double, learningRate: Double, runEpoch: Double
+    ) {
+        self.phase = phase
+        self.phaseName = phaseName
+        self.epoch = epoch
+        self.step = step
+        self.stepsPerEpoch = stepsPerEpoch
+        self.samples = samples
+        self.loss = loss
+        self.accuracy = accuracy
+        self.samplesPerSecond = samplesPerSecond
+        self.learningRate = learningRate
+        self.runEpoch = runEpoch
+    }
 }
 
 /// One epoch's figures.
@@ -64,4 +98,21 @@ public struct EpochReport: Sendable {
     public var seconds: Double
     public var samplesPerSecond: Double
     public var runEpoch: Double
+
+    public init(
+        phase: Int, phaseName: String, epoch: Int, epochs: Int, samples: Int, loss: Double, accuracy: Double,
+        validation: Evaluation, seconds: Double, samplesPerSecond: Double, runEpoch: Double
+    ) {
+        self.phase = phase
+        self.phaseName = phaseName
+        self.epoch = epoch
+        self.epochs = epochs
+        self.samples = samples
+        self.loss = loss
+        self.accuracy = accuracy
+        self.validation = validation
+        self.seconds = seconds
+        self.samplesPerSecond = samplesPerSecond
+        self.runEpoch = runEpoch
+    }
 }

@@ -101,7 +101,9 @@ final class WorkerProcesses: @unchecked Sendable {
                 ] + (quiet ? ["--quiet"] : [])
             process.terminationHandler = { child in
                 guard child.terminationReason == .uncaughtSignal || child.terminationStatus != 0 else { return }
-                log(.error, "worker process failed", [("worker", String(id)), ("status", String(child.terminationStatus))])
+                log(
+                    .error, "worker process failed",
+                    [("worker", String(id)), ("status", String(child.terminationStatus))])
             }
             try process.run()
             processes.append(process)

@@ -27,7 +27,8 @@ struct RunOutput {
     /// Flags every training command takes.
     static let flags: [CommandFlag] = [
         CommandFlag(
-            name: "resume", help: "Continue from the output folder's checkpoint, mid-epoch if that is where it stopped."),
+            name: "resume", help: "Continue from the output folder's checkpoint, mid-epoch if that is where it stopped."
+        ),
         CommandFlag(name: "quiet", shortName: "q", help: "Log warnings and errors only."),
     ]
 
@@ -66,7 +67,8 @@ struct RunOutput {
         let test = try body(setup, data, resume, console.handle)
         try metrics.close()
 
-        let plot = LearningCurvePlot(records: try MetricsLog.read(from: setup.metricsURL), title: setup.configuration.name)
+        let plot = LearningCurvePlot(
+            records: try MetricsLog.read(from: setup.metricsURL), title: setup.configuration.name)
         try plot.write(to: setup.plotURL)
         print(String(format: "test: loss %.4f - accuracy %.4f (%d images)", test.loss, test.accuracy, test.samples))
         log(

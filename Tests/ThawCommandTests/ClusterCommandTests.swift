@@ -1,0 +1,95 @@
+import Foundation
+import ThawCheckpoint
+import ThawWire
+import XCTest
+
+final class ClusterCommandTests: XCTestCase {
+    /// The same tiny two-phase MobileNetV2 run as the train tests: dropout, both batch-norm modes,
+    /// a cached base in phase 1 and a partly cached one in phase 2, Nesterov.
+    private func writeRunFile(in folder: URL, trainLimit: Int = 80) throws -> URL {
+        let run = """
+            {
+              "name": "cluster", "seed": 3,
+              "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
+              "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
+                       "trainLimit": \(trainLimit), "validationCount": 24, "testLimit": 40},
+              "batchSize": 16, "microShardSize": 8,
+              "phases": [
+                {"name": "head", "epochs": 2, "trainable": "head",
+                 "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
+                {"name": "fine-tune", "epochs": 1, "trainable": {"top": 12},
+                 "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001, "nesterov": true}}
+              ],
+              "output": "out"
+            }
+            """
+        let url = folder.appendingPathComponent("cluster.json")
+        try run.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testLocalRunsOnOneToFourWorkersEndBitIdenticalToOneProcess() throws {
+        let folder = try ThawProcess.temporaryFolder(for: self)
+        let runFile = try self.writeRunFile(in: folder)
+        let reference = try ThawProcess.run([
+            "train", runFile.path, "--quiet", "--output", folder.appendingPathComponent("train").path,
+        ])
+        XCTAssertEqual(reference.status, 0, reference.standardError)
+        let expected = try Data(contentsOf: folder.appendingPathComponent("train/checkpoint.safetensors"))
+
+        for workers in 1...4 {
+            let output = folder.appendingPathComponent("local-\(workers)")
+            let result = try ThawProcess.run([
+                "local", "--workers", String(workers), runFile.path, "--quiet", "--output", output.path,
+            ])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            XCTAssertEqual(
+                result.standardOutput.split(separator: "\n").last, reference.standardOutput.split(separator: "\n").last)
+            let checkpoint = try Data(contentsOf: output.appendingPathComponent("checkpoint.safetensors"))
+            XCTAssertEqual(
+                checkpoint, expected, "\(workers) workers must end with the one-process weights, bit for bit")
+        }
+    }
+
+    func testKilledWorkerIsNamedAndTheRunFailsInsteadOfHanging() throws {
+        let folder = try ThawProcess.temporaryFolder(for: self)
+        let runFile = try self.writeRunFile(in: folder, trainLimit: 4000)
+        let certs = folder.appendingPathComponent("certs")
+        try self.makeCertificates(in: certs, workers: 2)
+
+        let coordinator = try ThawProcess.start([
+            "coordinator", runFile.path, "--listen", "127.0.0.1:0", "--workers", "2", "--certs", certs.path,
+            "--output", folder.appendingPathComponent("out").path,
+        ])
+        let port = try coordinator.waitForPort()
+        let workers = try (1...2).map { id in
+            try ThawProcess.start([
+                "worker", "--coordinator", "127.0.0.1:\(port)", "--id", String(id), "--certs", certs.path,
+                "--ring-listen", "127.0.0.1:0",
+            ])
+        }
+        try coordinator.waitForOutput(containing: "Epoch 1/2", timeout: 60)
+        workers[1].process.interrupt()
+        kill(workers[1].process.processIdentifier, SIGKILL)
+
+        let started = Date()
+        coordinator.process.waitUntilExit()
+        workers[0].process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "the failure must be noticed, not waited out")
+        XCTAssertEqual(coordinator.process.terminationStatus, 1)
+        let error = try coordinator.standardError()
+        XCTAssertTrue(error.contains("worker 2"), error)
+        XCTAssertNotEqual(workers[0].process.terminationStatus, 0, "the survivor must not pretend the run went well")
+    }
+
+    private func makeCertificates(in folder: URL, workers: Int) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let layout = ClusterCertificateLayout(folder: folder)
+        let authority = try CertificateAuthority.create(validity: .seconds(3600))
+        try authority.write(to: layout)
+        try authority.issue(identity: .coordinator, hosts: ["127.0.0.1"], validity: .seconds(3600)).write(to: layout)
+        for id in 1...workers {
+            try authority.issue(identity: .worker(id), hosts: ["127.0.0.1"], validity: .seconds(3600)).write(to: layout)
+        }
+    }
+}
