@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "ThawDataTests", dependencies: ["ThawData"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCheckpointTests", dependencies: ["ThawCheckpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
+        .testTarget(name: "ThawClusterTests", dependencies: ["ThawCluster"]),
         .testTarget(name: "ThawCommandTests", dependencies: ["ThawCheckpoint", "ThawWire"]),
         .testTarget(name: "ThawWireTests", dependencies: ["ThawWire"], exclude: ["Corpus"]),
         .testTarget(name: "ThawCollectivesTests", dependencies: ["ThawCollectives"]),

@@ -128,6 +128,16 @@ extension CoordinatorRole {
             }
 
             let seconds = Date().timeIntervalSince(started)
+            for straggler in self.stragglers.epochEnded() {
+                self.log(
+                    .warning, "straggler",
+                    [
+                        ("worker", String(self.workerIDs[straggler.rank])), ("phase", phase.name),
+                        ("epoch", String(epoch + 1)), ("slow_steps", "\(straggler.slowSteps)/\(straggler.steps)"),
+                        ("compute_seconds", String(format: "%.3f", straggler.meanComputeSeconds)),
+                        ("others_seconds", String(format: "%.3f", straggler.meanOthersSeconds)),
+                    ])
+            }
             let validated = try self.evaluate(source: validation, fromLayer: prefix, operation: "validation")
             self.report(
                 .epochFinished(
@@ -178,24 +188,8 @@ extension CoordinatorRole {
                 "at step \(step) worker \(self.workerIDs[rank]) reports loss \(other.lossSum), worker "
                     + "\(self.workerIDs[0]) \(first.lossSum)")
         }
-        self.nameStragglers(reports, step: step)
+        self.stragglers.record(reports.map(\.computeSeconds))
         return StepOutcome(lossSum: first.lossSum, correct: first.correct, samples: first.samples)
-    }
-
-    /// Logs the workers whose compute time before the reduction was far above the others'.
-    private func nameStragglers(_ reports: [StepDone], step: Int) {
-        guard reports.count > 1 else { return }
-        let times = reports.map(\.computeSeconds).sorted()
-        let median = times[times.count / 2]
-        for (rank, report) in reports.enumerated() where report.computeSeconds > 1.5 * median + 0.05 {
-            self.log(
-                .warning, "straggler",
-                [
-                    ("worker", String(self.workerIDs[rank])), ("step", String(step)),
-                    ("compute_seconds", String(format: "%.3f", report.computeSeconds)),
-                    ("median_seconds", String(format: "%.3f", median)),
-                ])
-        }
     }
 
     /// The outputs of the bottom `layers` layers for every sample of `split`, computed by the

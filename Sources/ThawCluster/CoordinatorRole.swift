@@ -56,6 +56,7 @@ public final class CoordinatorRole {
     var workerIDs: [Int] = []
     var iterations = 0
     var velocity: [Float] = []
+    var stragglers = StragglerWatch(workers: 0)
 
     /// Binds the coordinator's port (port 0 picks a free one; see `port`).
     public init(
@@ -151,6 +152,7 @@ public final class CoordinatorRole {
         let configurationJSON = Array(self.configuration.canonicalJSON)
         self.links = members.map { joined[$0.workerID]! }
         self.workerIDs = members.map(\.workerID)
+        self.stragglers = StragglerWatch(workers: members.count)
         for (rank, link) in self.links.enumerated() {
             try link.send(
                 .welcome(
