@@ -102,10 +102,8 @@ struct AllReduceBenchCommand: RunnableCommand {
         }
         defer { processes.filter(\.process.isRunning).forEach { $0.process.terminate() } }
 
-        var reports: [[Double]] = []
-        for (rank, child) in processes.enumerated() {
-            reports.append(try Self.report(of: child.process, output: child.output, rank: rank))
-        }
+        try Self.awaitExit(of: processes.map(\.process))
+        let reports = try processes.enumerated().map { rank, child in try Self.report(from: child.output, rank: rank) }
 
         let perRepeat = (0..<self.repeats).map { index in reports.map { $0[index] }.max()! }.sorted()
         let median = perRepeat[perRepeat.count / 2]
@@ -163,20 +161,26 @@ struct AllReduceBenchCommand: RunnableCommand {
         return (process, output)
     }
 
-    /// The per-repeat seconds a rank process reports, once it has exited.
-    private static func report(of process: Process, output: Pipe, rank: Int) throws -> [Double] {
+    /// Waits until every rank process has exited successfully; stops at the first that fails or overruns.
+    private static func awaitExit(of processes: [Process]) throws {
         let deadline = Date() + TimeInterval(Self.waitSeconds)
-        while process.isRunning {
+        while true {
+            if let rank = processes.firstIndex(where: { !$0.isRunning && $0.terminationStatus != 0 }) {
+                throw AllReduceBenchError.rankFailed(rank: rank, status: processes[rank].terminationStatus)
+            }
+
+            guard let running = processes.firstIndex(where: \.isRunning) else {
+                return
+            }
             guard Date() < deadline else {
-                process.terminate()
-                throw AllReduceBenchError.rankTimedOut(rank: rank, seconds: Self.waitSeconds)
+                throw AllReduceBenchError.rankTimedOut(rank: running, seconds: Self.waitSeconds)
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        guard process.terminationStatus == 0 else {
-            throw AllReduceBenchError.rankFailed(rank: rank, status: process.terminationStatus)
-        }
+    }
 
+    /// The per-repeat seconds an exited rank process printed.
+    private static func report(from output: Pipe, rank: Int) throws -> [Double] {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let seconds = object["seconds"] as? [Double]
