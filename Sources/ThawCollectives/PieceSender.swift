@@ -137,7 +137,7 @@ final class PieceSender: @unchecked Sendable {
                     return nil
                 }
                 // Idle until the collective queues more; the collective always ends with finish() or cancel().
-                self.condition.wait(until: Date() + 1)
+                _ = self.condition.wait(until: Date() + 1)
             }
         }
     }

@@ -19,8 +19,9 @@
 /// operation, chunk and step. After a failure the transport may hold messages of the failed collective and
 /// must not be used for another.
 public struct RingAllReduce: Sendable {
-    /// The default most bytes in one message: 1 MiB.
-    public static let defaultPieceByteCount = 1 << 20
+    /// The default most bytes in one message: 256 KiB. Over TLS on loopback, 256 KiB and 1 MiB pieces moved
+    /// 32 MiB between 2 ranks about 1.5 times as fast as whole chunks; 64 KiB and 4 MiB were slower.
+    public static let defaultPieceByteCount = 256 << 10
 
     /// This rank's view of the group.
     public let transport: any CollectiveTransport
