@@ -47,6 +47,13 @@ public struct Welcome: Sendable, Equatable {
     public var fingerprint: String
     public var rank: Int
     public var members: [RingMember]
+
+    public init(runConfiguration: [UInt8], fingerprint: String, rank: Int, members: [RingMember]) {
+        self.runConfiguration = runConfiguration
+        self.fingerprint = fingerprint
+        self.rank = rank
+        self.members = members
+    }
 }
 
 /// The start of a phase, with the state every replica starts it from.
@@ -55,6 +62,13 @@ public struct PhaseStartMessage: Sendable, Equatable {
     public var weights: [Float]
     public var iterations: Int
     public var velocity: [Float]
+
+    public init(phase: Int, weights: [Float], iterations: Int, velocity: [Float]) {
+        self.phase = phase
+        self.weights = weights
+        self.iterations = iterations
+        self.velocity = velocity
+    }
 }
 
 /// Inputs of a few samples: raw images (the worker preprocesses them as the run file says) or
@@ -79,6 +93,12 @@ public struct MicroShardWork: Sendable, Equatable {
     /// The seed of its dropout masks.
     public var seed: UInt64
     public var inputs: SampleBatch
+
+    public init(index: Int, seed: UInt64, inputs: SampleBatch) {
+        self.index = index
+        self.seed = seed
+        self.inputs = inputs
+    }
 }
 
 /// A worker's share of one step.
@@ -91,6 +111,17 @@ public struct StepWork: Sendable, Equatable {
     /// Micro-shards in the whole step (all workers): the number of terms of the exact sum.
     public var totalMicroShards: Int
     public var microShards: [MicroShardWork]
+
+    public init(
+        phase: Int, epoch: Int, step: Int, globalBatchSize: Int, totalMicroShards: Int, microShards: [MicroShardWork]
+    ) {
+        self.phase = phase
+        self.epoch = epoch
+        self.step = step
+        self.globalBatchSize = globalBatchSize
+        self.totalMicroShards = totalMicroShards
+        self.microShards = microShards
+    }
 }
 
 /// A worker's report of one applied step.
@@ -103,4 +134,13 @@ public struct StepDone: Sendable, Equatable {
     public var computeSeconds: Double
     /// Seconds spent in the two all-reduces.
     public var reduceSeconds: Double
+
+    public init(step: Int, lossSum: Double, correct: Int, samples: Int, computeSeconds: Double, reduceSeconds: Double) {
+        self.step = step
+        self.lossSum = lossSum
+        self.correct = correct
+        self.samples = samples
+        self.computeSeconds = computeSeconds
+        self.reduceSeconds = reduceSeconds
+    }
 }

@@ -30,18 +30,21 @@ final class ClusterStateMachineTests: XCTestCase {
             membership.onHello(workerID: 1, certifiedWorkerID: 1, protocolVersion: 1, host: "h", ringPort: 1000),
             .admit)
 
-        guard case .refuse(let duplicate) = membership.onHello(
-            workerID: 1, certifiedWorkerID: 1, protocolVersion: 1, host: "h", ringPort: 1001)
+        guard
+            case .refuse(let duplicate) = membership.onHello(
+                workerID: 1, certifiedWorkerID: 1, protocolVersion: 1, host: "h", ringPort: 1001)
         else { return XCTFail("a second worker 1 must be refused") }
         XCTAssertTrue(duplicate.contains("already joined"), duplicate)
 
-        guard case .refuse(let impostor) = membership.onHello(
-            workerID: 3, certifiedWorkerID: 4, protocolVersion: 1, host: "h", ringPort: 1002)
+        guard
+            case .refuse(let impostor) = membership.onHello(
+                workerID: 3, certifiedWorkerID: 4, protocolVersion: 1, host: "h", ringPort: 1002)
         else { return XCTFail("a worker claiming another id than its certificate's must be refused") }
         XCTAssertTrue(impostor.contains("certificate"), impostor)
 
-        guard case .refuse(let version) = membership.onHello(
-            workerID: 2, certifiedWorkerID: 2, protocolVersion: 9, host: "h", ringPort: 1003)
+        guard
+            case .refuse(let version) = membership.onHello(
+                workerID: 2, certifiedWorkerID: 2, protocolVersion: 9, host: "h", ringPort: 1003)
         else { return XCTFail("another protocol version must be refused") }
         XCTAssertTrue(version.contains("protocol 9"), version)
         XCTAssertEqual(membership.members.count, 1)
@@ -75,7 +78,8 @@ final class ClusterStateMachineTests: XCTestCase {
     }
 
     func testEveryMessageSurvivesEncodingAndGarbageNeverTraps() throws {
-        let images = SampleBatch.images(pixels: [1, 2, 3, 4, 5, 6, 7, 8], count: 2, height: 2, width: 2, channels: 1, labels: [3, 4])
+        let images = SampleBatch.images(
+            pixels: [1, 2, 3, 4, 5, 6, 7, 8], count: 2, height: 2, width: 2, channels: 1, labels: [3, 4])
         let tensors = SampleBatch.tensors(Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), labels: [0, 9])
         let messages: [ClusterMessage] = [
             .hello(workerID: 3, ringPort: 7301, protocolVersion: 1),
@@ -92,7 +96,8 @@ final class ClusterStateMachineTests: XCTestCase {
                 StepWork(
                     phase: 0, epoch: 1, step: 2, globalBatchSize: 16, totalMicroShards: 2,
                     microShards: [MicroShardWork(index: 1, seed: 99, inputs: tensors)])),
-            .stepDone(StepDone(step: 2, lossSum: 3.5, correct: 7, samples: 16, computeSeconds: 0.1, reduceSeconds: 0.01)),
+            .stepDone(
+                StepDone(step: 2, lossSum: 3.5, correct: 7, samples: 16, computeSeconds: 0.1, reduceSeconds: 0.01)),
             .evaluate(request: 1, fromLayer: 8, inputs: tensors),
             .evaluation(request: 1, lossSum: 2.25, correct: 3),
             .stateRequest,
@@ -107,7 +112,8 @@ final class ClusterStateMachineTests: XCTestCase {
             // Every truncation of the payload is refused with an error, never a trap.
             let payload = message.encodedPayload()
             for length in 0..<payload.count {
-                XCTAssertThrowsError(try ClusterMessage.decode(type: message.frameType, payload: Array(payload[..<length])))
+                XCTAssertThrowsError(
+                    try ClusterMessage.decode(type: message.frameType, payload: Array(payload[..<length])))
             }
         }
         var random = SplitMix64(seed: 5)
