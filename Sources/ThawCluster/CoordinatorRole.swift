@@ -54,8 +54,6 @@ public final class CoordinatorRole {
     var links: [MessageLink] = []
     /// The worker id of each rank.
     var workerIDs: [Int] = []
-    var iterations = 0
-    var velocity: [Float] = []
     var stragglers = StragglerWatch(workers: 0)
 
     /// Binds the coordinator's port (port 0 picks a free one; see `port`).
@@ -80,21 +78,17 @@ public final class CoordinatorRole {
 
     private var runID: UInt64 { UInt64(self.configuration.fingerprint.prefix(16), radix: 16) ?? 0 }
 
-    /// Waits for the workers, trains every phase and scores the test split.
+    /// Waits for the workers, then runs the trainer's loop with the workers computing: every
+    /// phase, and the test split.
     public func run(resumingFrom resume: TrainingCheckpoint? = nil) throws -> Evaluation {
         defer { self.finish() }
         try self.gatherWorkers()
-
-        var stepsTaken = 0
-        for (phaseIndex, phase) in self.configuration.phases.enumerated() {
-            if let resume, phaseIndex < resume.phase { continue }
-            let resumeHere = resume.flatMap { $0.phase == phaseIndex ? $0 : nil }
-            guard try self.runPhase(phaseIndex, phase, resume: resumeHere, stepsTaken: &stepsTaken) else { break }
-        }
-
-        let test = try self.evaluate(source: .images(self.data.test), fromLayer: 0, operation: "test evaluation")
-        self.report(.testFinished(test))
-        return test
+        let trainer = Trainer(
+            configuration: self.configuration, model: self.model, data: self.data,
+            checkpointURL: self.options.checkpointURL, engine: self, report: self.report)
+        trainer.checkpointInterval = self.options.checkpointInterval
+        trainer.stepLimit = self.options.stepLimit
+        return try trainer.run(resumingFrom: resume)
     }
 
     private func finish() {

@@ -20,6 +20,8 @@ public final class Trainer {
     public var checkpointInterval = 0
     /// Stop after this many steps in total (for tests and benchmarks); `nil` runs everything.
     public var stepLimit: Int?
+    /// Who computes the steps: this process by default, or the workers of a cluster.
+    public let engine: PhaseEngine
     private let report: (TrainingEvent) -> Void
 
     public init(
@@ -27,12 +29,14 @@ public final class Trainer {
         model: Model,
         data: PreparedData,
         checkpointURL: URL?,
+        engine: PhaseEngine? = nil,
         report: @escaping (TrainingEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.model = model
         self.data = data
         self.checkpointURL = checkpointURL
+        self.engine = engine ?? LocalEngine(model: model)
         self.report = report
     }
 
@@ -53,7 +57,7 @@ public final class Trainer {
         }
 
         try self.model.setTrainable(.none)
-        let test = Evaluator.evaluate(self.model.network, on: self.data.test)
+        let test = try self.engine.evaluate(self.data.test, fromLayer: 0, operation: "test evaluation")
         self.report(.testFinished(test))
         return test
     }
@@ -73,24 +77,23 @@ public final class Trainer {
             }
             optimizer.restore(iterations: resume.iterations, velocity: resume.velocity)
         }
+        try self.engine.startPhase(phaseIndex, layout: layout, optimizer: optimizer)
 
+        // A frozen, deterministic bottom is computed once per sample; the phase trains on its outputs.
         let prefix = self.model.frozenPrefixLength
         let train: SampleSource
         let validation: SampleSource
         if prefix > 0 {
-            train = Evaluator.cacheFeatures(of: self.model, prefixLength: prefix, source: self.data.train) {
+            train = try self.engine.cacheFeatures(of: self.data.train, layers: prefix) {
                 self.report(.cachingFeatures(split: "train", done: $0, total: self.data.train.count))
             }
-            validation = Evaluator.cacheFeatures(of: self.model, prefixLength: prefix, source: self.data.validation) {
+            validation = try self.engine.cacheFeatures(of: self.data.validation, layers: prefix) {
                 self.report(.cachingFeatures(split: "validation", done: $0, total: self.data.validation.count))
             }
         } else {
             train = self.data.train
             validation = self.data.validation
         }
-
-        let worker = MicroShardWorker(model: self.model, layout: layout, startLayer: prefix)
-        let reduction = ExactReduction(vector: worker.vector)
         let sampler = RunSchedule.sampler(count: train.count, seed: self.configuration.seed, phase: phaseIndex)
         let stepsPerEpoch = EpochPlan(
             order: Array(0..<train.count), batchSize: self.configuration.batchSize,
@@ -105,6 +108,7 @@ public final class Trainer {
                     cachedLayers: prefix, firstEpoch: resume?.epoch ?? 0, firstStep: resume?.step ?? 0,
                     epochsBefore: epochsBefore)))
 
+        var iterations = optimizer.iterations
         for epoch in (resume?.epoch ?? 0)..<phase.epochs {
             let plan = EpochPlan(
                 order: sampler.order(epoch: epoch), batchSize: self.configuration.batchSize,
@@ -118,23 +122,21 @@ public final class Trainer {
             for step in firstStep..<plan.stepCount {
                 if let limit = self.stepLimit, stepsTaken >= limit { return false }
                 let shards = plan.microShards(ofStep: step)
-                let batchSize = plan.samples(ofStep: step).count
-                let contributions = shards.enumerated().map { shardIndex, shard in
-                    let (inputs, labels) = train.batch(shard)
-                    let seed = RunSchedule.microShardSeed(
-                        seed: self.configuration.seed, phase: phaseIndex, epoch: epoch, step: step,
-                        microShard: shardIndex)
-                    return worker.contribution(
-                        inputs: inputs, labels: labels, globalBatchSize: batchSize, randomSeed: seed)
-                }
-                let total: [Float]
+                let assignment = StepAssignment(
+                    phase: phaseIndex, epoch: epoch, step: step, globalBatchSize: plan.samples(ofStep: step).count,
+                    microShards: shards,
+                    seeds: shards.indices.map {
+                        RunSchedule.microShardSeed(
+                            seed: self.configuration.seed, phase: phaseIndex, epoch: epoch, step: step, microShard: $0)
+                    })
+                let learningRate = optimizer.learningRate(at: iterations)
+                let outcome: StepOutcome
                 do {
-                    total = try reduction.sum(contributions)
+                    outcome = try self.engine.step(assignment, source: train)
                 } catch let error as ReductionError {
                     throw TrainingError.diverged(phase: phase.name, epoch: epoch, step: step, detail: error.description)
                 }
-                let learningRate = optimizer.learningRate(at: optimizer.iterations)
-                let outcome = worker.vector.apply(total, to: self.model, optimizer: optimizer)
+                iterations += 1
                 totals.lossSum += outcome.lossSum
                 totals.correct += outcome.correct
                 totals.samples += outcome.samples
@@ -156,7 +158,7 @@ public final class Trainer {
             }
 
             let seconds = Date().timeIntervalSince(started)
-            let validated = Evaluator.evaluate(self.model.network(from: prefix), on: validation)
+            let validated = try self.engine.evaluate(validation, fromLayer: prefix, operation: "validation")
             self.report(
                 .epochFinished(
                     EpochReport(
@@ -168,20 +170,25 @@ public final class Trainer {
             if epoch + 1 < phase.epochs {
                 try self.checkpoint(phase: phaseIndex, epoch: epoch + 1, step: 0, optimizer: optimizer)
             } else {
-                try self.checkpoint(phase: phaseIndex + 1, epoch: 0, step: 0, optimizer: nil)
+                try self.checkpoint(
+                    phase: phaseIndex + 1, epoch: 0, step: 0, optimizer: optimizer, startsNewPhase: true)
             }
         }
         return true
     }
 
-    /// Saves the cursor `(phase, epoch, step)`. Without an optimizer the cursor is the start of a
-    /// new phase, which begins with a fresh optimizer.
-    private func checkpoint(phase: Int, epoch: Int, step: Int, optimizer: KerasSGD?) throws {
+    /// Brings the model and optimizer up to date with the replicas, then saves the cursor
+    /// `(phase, epoch, step)`. A cursor that `startsNewPhase` saves no optimizer state: the next
+    /// phase begins with a fresh optimizer.
+    private func checkpoint(
+        phase: Int, epoch: Int, step: Int, optimizer: KerasSGD, startsNewPhase: Bool = false
+    ) throws {
+        try self.engine.synchronize(optimizer: optimizer)
         guard let url = self.checkpointURL else { return }
         let checkpoint = TrainingCheckpoint(
-            phase: phase, epoch: epoch, step: step, iterations: optimizer?.iterations ?? 0,
-            velocity: optimizer?.velocity ?? [], fingerprint: self.configuration.fingerprint,
-            trainableDigest: optimizer?.layout.digest ?? "")
+            phase: phase, epoch: epoch, step: step, iterations: startsNewPhase ? 0 : optimizer.iterations,
+            velocity: startsNewPhase ? [] : optimizer.velocity, fingerprint: self.configuration.fingerprint,
+            trainableDigest: startsNewPhase ? "" : optimizer.layout.digest)
         try checkpoint.save(model: self.model, to: url)
         self.report(.checkpointWritten(path: url.path))
     }
