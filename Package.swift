@@ -45,7 +45,8 @@ let package = Package(
             name: "ThawCluster", dependencies: ["ThawTraining", "ThawWire", "ThawCollectives"], swiftSettings: fastMath),
         // Layer 11: the command line: a small argument parser, then the `thaw` tool.
         .target(name: "ThawCommandLine"),
-        .executableTarget(name: "thaw", dependencies: ["CThawShim", "ThawCommandLine", "ThawTraining", "ThawCluster"]),
+        .executableTarget(
+            name: "thaw", dependencies: ["CThawShim", "ThawCommandLine", "ThawTraining", "ThawCluster", "ThawWire"]),
         .testTarget(name: "ThawTensorTests", dependencies: ["ThawTensor"]),
         .testTarget(name: "ThawLayersTests", dependencies: ["ThawLayers"]),
         .testTarget(name: "ThawOptimTests", dependencies: ["ThawOptim"]),

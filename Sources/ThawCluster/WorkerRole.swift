@@ -21,6 +21,8 @@ public final class WorkerRole {
         /// Where the ring listener binds; its port 0 lets the kernel choose.
         public var ringHost: String
         public var ringPort: Int
+        /// How long to keep dialling a coordinator that is not listening yet.
+        public var connectTimeout: Duration
         /// The longest wait for the coordinator between two messages.
         public var idleTimeout: Duration
         /// The longest wait in a collective.
@@ -28,7 +30,8 @@ public final class WorkerRole {
 
         public init(
             coordinatorHost: String, coordinatorPort: Int, workerID: Int, certificates: ClusterCertificateLayout,
-            ringHost: String = "0.0.0.0", ringPort: Int = 0, idleTimeout: Duration = .seconds(3600),
+            ringHost: String = "0.0.0.0", ringPort: Int = 0, connectTimeout: Duration = .seconds(120),
+            idleTimeout: Duration = .seconds(3600),
             collectiveTimeout: Duration = .seconds(120)
         ) {
             self.coordinatorHost = coordinatorHost
@@ -37,6 +40,7 @@ public final class WorkerRole {
             self.certificates = certificates
             self.ringHost = ringHost
             self.ringPort = ringPort
+            self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.collectiveTimeout = collectiveTimeout
         }
@@ -61,9 +65,7 @@ public final class WorkerRole {
             host: options.ringHost, port: options.ringPort, context: context, admitting: .anyWorker)
         defer { ringListener.close() }
 
-        let connection = try TLSConnection.connect(
-            host: options.coordinatorHost, port: options.coordinatorPort, context: context, expecting: .coordinator,
-            timeout: .seconds(60))
+        let connection = try self.dialCoordinator(context: context)
         let link = MessageLink(connection: connection, peer: "the coordinator")
         defer { link.close() }
         link.start()
@@ -92,6 +94,29 @@ public final class WorkerRole {
             configuration: configuration, rank: welcome.rank,
             collectives: RingAllReduce(transport: ring, timeout: options.collectiveTimeout), runID: runID)
         try self.serve(link: link, replica: replica)
+    }
+
+    /// Dials the coordinator, retrying while it is not listening yet (workers may start first)
+    /// until `connectTimeout` has passed; any other failure ends the attempt at once.
+    private func dialCoordinator(context: TLSContext) throws -> TLSConnection {
+        let deadline = ContinuousClock.now + self.options.connectTimeout
+        var attempts = 0
+        while true {
+            do {
+                return try TLSConnection.connect(
+                    host: self.options.coordinatorHost, port: self.options.coordinatorPort, context: context,
+                    expecting: .coordinator, timeout: .seconds(30))
+            } catch {
+                guard case .connectFailed(let peer, let cause) = error, ContinuousClock.now < deadline else {
+                    throw error
+                }
+                attempts += 1
+                if attempts == 1 {
+                    self.log(.info, "coordinator not reachable yet; retrying", [("peer", peer), ("cause", cause)])
+                }
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
     }
 
     private func serve(link: MessageLink, replica: Replica) throws {

@@ -15,7 +15,7 @@ enum ThawCommand: Command {
             """,
         subcommands: [
             TrainCommand.self, LocalCommand.self, CoordinatorCommand.self, WorkerCommand.self, EvaluateCommand.self,
-            PredictCommand.self, BenchCommand.self, AllReduceBenchCommand.self,
+            PredictCommand.self, CertsCommand.self, BenchCommand.self, AllReduceBenchCommand.self,
         ]
     )
 }
