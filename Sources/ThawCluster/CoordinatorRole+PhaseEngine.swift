@@ -53,9 +53,37 @@ extension CoordinatorRole: PhaseEngine {
         return TensorSamples(inputs: Tensor(shape: [labels.count] + shape, scalars: features), labels: labels)
     }
 
-    /// Sends each worker its micro-shards (micro-shard `i` goes to rank `i mod workers`) and checks
-    /// that every replica applied the same step.
-    public func step(_ assignment: StepAssignment, source: SampleSource) throws -> StepOutcome {
+    /// Sends each worker its micro-shards (micro-shard `i` goes to rank `i mod workers`), and the
+    /// next step's ahead when there is one, so workers never wait for data; then checks that every
+    /// replica applied the same step.
+    public func step(_ assignment: StepAssignment, next: StepAssignment?, source: SampleSource) throws -> StepOutcome {
+        if self.sentAhead != assignment.step {
+            try self.send(assignment, source: source)
+        }
+        self.sentAhead = nil
+        if let next {
+            try self.send(next, source: source)
+            self.sentAhead = next.step
+        }
+
+        let operation = "step \(assignment.step + 1) of epoch \(assignment.epoch + 1)"
+        let reports = try self.collect(operation: operation, step: assignment.step) { message -> StepDone? in
+            if case .stepDone(let done) = message, done.step == assignment.step { return done }
+            return nil
+        }
+        let first = reports[0]
+        for (rank, other) in reports.enumerated() where other.lossSum != first.lossSum || other.correct != first.correct
+        {
+            throw ClusterError.replicasDisagree(
+                "at \(operation) worker \(self.workerIDs[rank]) reports loss \(other.lossSum), worker "
+                    + "\(self.workerIDs[0]) \(first.lossSum)")
+        }
+        self.stragglers.record(reports.map(\.computeSeconds))
+        if assignment.step + 1 == self.stepsPerEpoch(of: source) { self.logStragglers(epoch: assignment.epoch) }
+        return StepOutcome(lossSum: first.lossSum, correct: first.correct, samples: first.samples)
+    }
+
+    private func send(_ assignment: StepAssignment, source: SampleSource) throws {
         for (rank, link) in self.links.enumerated() {
             let mine = try assignment.microShards.indices.filter { $0 % self.links.count == rank }.map { index in
                 MicroShardWork(
@@ -68,22 +96,6 @@ extension CoordinatorRole: PhaseEngine {
                 microShards: mine)
             try link.send(.stepWork(work), step: assignment.step, timeout: self.options.answerTimeout)
         }
-
-        let operation = "step \(assignment.step + 1) of epoch \(assignment.epoch + 1)"
-        let reports = try self.collect(operation: operation, step: assignment.step) { message -> StepDone? in
-            if case .stepDone(let done) = message { return done }
-            return nil
-        }
-        let first = reports[0]
-        for (rank, other) in reports.enumerated()
-        where other.lossSum != first.lossSum || other.correct != first.correct || other.step != assignment.step {
-            throw ClusterError.replicasDisagree(
-                "at \(operation) worker \(self.workerIDs[rank]) reports loss \(other.lossSum), worker "
-                    + "\(self.workerIDs[0]) \(first.lossSum)")
-        }
-        self.stragglers.record(reports.map(\.computeSeconds))
-        if assignment.step + 1 == self.stepsPerEpoch(of: source) { self.logStragglers(epoch: assignment.epoch) }
-        return StepOutcome(lossSum: first.lossSum, correct: first.correct, samples: first.samples)
     }
 
     /// Loss and accuracy over a split, chunk by chunk on the workers, summed in chunk order

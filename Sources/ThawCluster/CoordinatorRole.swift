@@ -55,6 +55,8 @@ public final class CoordinatorRole {
     /// The worker id of each rank.
     var workerIDs: [Int] = []
     var stragglers = StragglerWatch(workers: 0)
+    /// The step whose work was already sent ahead, if any.
+    var sentAhead: Int?
 
     /// Binds the coordinator's port (port 0 picks a free one; see `port`).
     public init(

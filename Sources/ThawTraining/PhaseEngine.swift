@@ -25,7 +25,10 @@ public protocol PhaseEngine: AnyObject {
     func cacheFeatures(of source: SampleSource, layers: Int, progress: (Int) -> Void) throws -> TensorSamples
 
     /// Runs one step on inputs from `source` and applies it; returns the step's figures.
-    func step(_ assignment: StepAssignment, source: SampleSource) throws -> StepOutcome
+    ///
+    /// `next`, when given, is the step that will follow with nothing in between, so an engine may
+    /// send its inputs ahead while this step computes; the following call then names it again.
+    func step(_ assignment: StepAssignment, next: StepAssignment?, source: SampleSource) throws -> StepOutcome
 
     /// Loss and accuracy over `source` from layer `fromLayer` up, in inference mode.
     func evaluate(_ source: SampleSource, fromLayer: Int, operation: String) throws -> Evaluation
@@ -58,7 +61,7 @@ public final class LocalEngine: PhaseEngine {
         Evaluator.cacheFeatures(of: self.model, prefixLength: layers, source: source, progress: progress)
     }
 
-    public func step(_ assignment: StepAssignment, source: SampleSource) throws -> StepOutcome {
+    public func step(_ assignment: StepAssignment, next: StepAssignment?, source: SampleSource) throws -> StepOutcome {
         guard let worker = self.worker, let reduction = self.reduction, let optimizer = self.optimizer else {
             preconditionFailure("a step before the phase started")
         }

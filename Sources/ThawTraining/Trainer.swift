@@ -121,18 +121,19 @@ public final class Trainer {
 
             for step in firstStep..<plan.stepCount {
                 if let limit = self.stepLimit, stepsTaken >= limit { return false }
-                let shards = plan.microShards(ofStep: step)
-                let assignment = StepAssignment(
-                    phase: phaseIndex, epoch: epoch, step: step, globalBatchSize: plan.samples(ofStep: step).count,
-                    microShards: shards,
-                    seeds: shards.indices.map {
-                        RunSchedule.microShardSeed(
-                            seed: self.configuration.seed, phase: phaseIndex, epoch: epoch, step: step, microShard: $0)
-                    })
+                let assignment = self.assignment(phase: phaseIndex, epoch: epoch, step: step, plan: plan)
+                // The next step may be sent ahead unless something must see exactly this step's state
+                // first: a checkpoint, the end of the epoch, or the step limit.
+                let interval = self.checkpointInterval
+                let checkpointFollows = interval > 0 && (step + 1) % interval == 0
+                let limitFollows = self.stepLimit.map { stepsTaken + 1 >= $0 } ?? false
+                let next =
+                    step + 1 < plan.stepCount && !checkpointFollows && !limitFollows
+                    ? self.assignment(phase: phaseIndex, epoch: epoch, step: step + 1, plan: plan) : nil
                 let learningRate = optimizer.learningRate(at: iterations)
                 let outcome: StepOutcome
                 do {
-                    outcome = try self.engine.step(assignment, source: train)
+                    outcome = try self.engine.step(assignment, next: next, source: train)
                 } catch let error as ReductionError {
                     throw TrainingError.diverged(phase: phase.name, epoch: epoch, step: step, detail: error.description)
                 }
@@ -175,6 +176,18 @@ public final class Trainer {
             }
         }
         return true
+    }
+
+    /// Step `step` of an epoch: its micro-shards and their dropout seeds.
+    private func assignment(phase: Int, epoch: Int, step: Int, plan: EpochPlan) -> StepAssignment {
+        let shards = plan.microShards(ofStep: step)
+        return StepAssignment(
+            phase: phase, epoch: epoch, step: step, globalBatchSize: plan.samples(ofStep: step).count,
+            microShards: shards,
+            seeds: shards.indices.map {
+                RunSchedule.microShardSeed(
+                    seed: self.configuration.seed, phase: phase, epoch: epoch, step: step, microShard: $0)
+            })
     }
 
     /// Brings the model and optimizer up to date with the replicas, then saves the cursor
