@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 
-/// `scripts/launch` against a real `sshd` on a loopback port: three "hosts" that are all 127.0.0.1, with stand-in
-/// commands in the cluster file in place of `thaw coordinator` and `thaw worker`.
+/// `scripts/launch` against a real `sshd` on a loopback port: "hosts" that are all 127.0.0.1, with stand-in commands
+/// in the cluster file for the mechanics (output, failures, interrupts) and with the real `thaw coordinator` and
+/// `thaw worker` for a whole run.
 final class LaunchScriptTests: XCTestCase {
     private var folder: URL!
     private var server: SSHServer!
@@ -96,6 +97,55 @@ final class LaunchScriptTests: XCTestCase {
         XCTAssertTrue(launch.standardError.contains("interrupt received"), launch.standardError)
         XCTAssertTrue(launch.standardOutput.contains("[worker-2 root@127.0.0.1] worker 2 got SIGTERM"))
         try self.assertStopped(pidFiles: ["coordinator", "1", "2", "3"].map { "\(pids)/\($0)" })
+    }
+
+    func testLaunchRunsARealRunOverSSHThatEndsBitIdenticalToOneProcess() throws {
+        let runFile = self.folder.appendingPathComponent("launched.json")
+        try """
+        {
+          "name": "launched", "seed": 5,
+          "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
+          "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
+                   "trainLimit": 48, "validationCount": 16, "testLimit": 16},
+          "batchSize": 16, "microShardSize": 8,
+          "phases": [
+            {"name": "head", "epochs": 1, "trainable": "head",
+             "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
+            {"name": "fine-tune", "epochs": 1, "trainable": {"top": 8},
+             "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001}}
+          ],
+          "output": "out"
+        }
+        """.write(to: runFile, atomically: true, encoding: .utf8)
+        let certs = self.folder.appendingPathComponent("certs")
+        let issued = try ThawProcess.run(["certs", "--out", certs.path, "--workers", "2"])
+        XCTAssertEqual(issued.status, 0, issued.standardError)
+
+        // The real `thaw coordinator` here and a real `thaw worker` per "host", each started through sshd.
+        let output = self.folder.appendingPathComponent("launched-out")
+        let cluster: [String: Any] = [
+            "run": runFile.path, "thaw": ThawProcess.executable.path, "certs": certs.path,
+            "ssh": self.server.clientCommand,
+            "coordinator": [
+                "address": "127.0.0.1", "port": Int.random(in: 20_000...40_000), "listen": "127.0.0.1",
+                "output": output.path,
+            ],
+            "workers": (1...2).map { ["id": $0, "host": "root@127.0.0.1", "address": "127.0.0.1"] },
+        ]
+        let clusterFile = self.folder.appendingPathComponent("real.cluster.json")
+        try JSONSerialization.data(withJSONObject: cluster, options: [.prettyPrinted]).write(to: clusterFile)
+
+        let launched = try ExternalProcess.run([Self.launch, clusterFile.path], timeout: .seconds(180))
+        XCTAssertEqual(launched.status, 0, launched.standardError)
+        XCTAssertTrue(launched.standardError.contains("ring formed"), launched.standardError)
+
+        let reference = try ThawProcess.run([
+            "train", runFile.path, "--quiet", "--output", self.folder.appendingPathComponent("one").path,
+        ])
+        XCTAssertEqual(reference.status, 0, reference.standardError)
+        XCTAssertEqual(
+            try Data(contentsOf: output.appendingPathComponent("checkpoint.safetensors")),
+            try Data(contentsOf: self.folder.appendingPathComponent("one/checkpoint.safetensors")))
     }
 
     func testDryRunPrintsTheThawCommandsOfTheExampleCluster() throws {
