@@ -4,33 +4,9 @@ import ThawWire
 import XCTest
 
 final class ClusterCommandTests: XCTestCase {
-    /// The same tiny two-phase MobileNetV2 run as the train tests: dropout, both batch-norm modes,
-    /// a cached base in phase 1 and a partly cached one in phase 2, Nesterov.
-    private func writeRunFile(in folder: URL, trainLimit: Int = 80) throws -> URL {
-        let run = """
-            {
-              "name": "cluster", "seed": 3,
-              "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
-              "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
-                       "trainLimit": \(trainLimit), "validationCount": 24, "testLimit": 40},
-              "batchSize": 16, "microShardSize": 8,
-              "phases": [
-                {"name": "head", "epochs": 2, "trainable": "head",
-                 "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
-                {"name": "fine-tune", "epochs": 1, "trainable": {"top": 12},
-                 "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001, "nesterov": true}}
-              ],
-              "output": "out"
-            }
-            """
-        let url = folder.appendingPathComponent("cluster.json")
-        try run.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-
     func testLocalRunsOnOneToFourWorkersEndBitIdenticalToOneProcess() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder)
+        let runFile = try TinyRunFile(name: "cluster").write(in: folder)
         let reference = try ThawProcess.run([
             "train", runFile.path, "--quiet", "--output", folder.appendingPathComponent("train").path,
         ])
@@ -53,7 +29,7 @@ final class ClusterCommandTests: XCTestCase {
 
     func testKilledWorkerIsNamedAndTheRunFailsInsteadOfHanging() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder, trainLimit: 4000)
+        let runFile = try TinyRunFile(name: "cluster", trainLimit: 4000).write(in: folder)
         let certs = folder.appendingPathComponent("certs")
         try self.makeCertificates(in: certs, workers: 2)
 

@@ -100,23 +100,10 @@ final class LaunchScriptTests: XCTestCase {
     }
 
     func testLaunchRunsARealRunOverSSHThatEndsBitIdenticalToOneProcess() throws {
-        let runFile = self.folder.appendingPathComponent("launched.json")
-        try """
-        {
-          "name": "launched", "seed": 5,
-          "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
-          "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
-                   "trainLimit": 48, "validationCount": 16, "testLimit": 16},
-          "batchSize": 16, "microShardSize": 8,
-          "phases": [
-            {"name": "head", "epochs": 1, "trainable": "head",
-             "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
-            {"name": "fine-tune", "epochs": 1, "trainable": {"top": 8},
-             "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001}}
-          ],
-          "output": "out"
-        }
-        """.write(to: runFile, atomically: true, encoding: .utf8)
+        let runFile = try TinyRunFile(
+            name: "launched", seed: 5, trainLimit: 48, validationCount: 16, testLimit: 16, headEpochs: 1,
+            fineTuneTrainable: #"{"top": 8}"#, nesterov: false
+        ).write(in: self.folder)
         let certs = self.folder.appendingPathComponent("certs")
         let issued = try ThawProcess.run(["certs", "--out", certs.path, "--workers", "2"])
         XCTAssertEqual(issued.status, 0, issued.standardError)

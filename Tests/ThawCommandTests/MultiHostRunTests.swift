@@ -19,23 +19,10 @@ final class MultiHostRunTests: XCTestCase {
 
     func testRunAcrossThreeHostsEndsBitIdenticalToOneProcess() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = folder.appendingPathComponent("hosts.json")
-        try """
-        {
-          "name": "hosts", "seed": 11,
-          "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
-          "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
-                   "trainLimit": 64, "validationCount": 16, "testLimit": 32},
-          "batchSize": 16, "microShardSize": 8,
-          "phases": [
-            {"name": "head", "epochs": 1, "trainable": "head",
-             "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
-            {"name": "fine-tune", "epochs": 1, "trainable": "all",
-             "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001}}
-          ],
-          "output": "out"
-        }
-        """.write(to: runFile, atomically: true, encoding: .utf8)
+        let runFile = try TinyRunFile(
+            name: "hosts", seed: 11, trainLimit: 64, validationCount: 16, testLimit: 32, headEpochs: 1,
+            fineTuneTrainable: #""all""#, nesterov: false
+        ).write(in: folder)
 
         let certs = folder.appendingPathComponent("certs")
         let issued = try ThawProcess.run([

@@ -3,36 +3,9 @@ import ThawCheckpoint
 import XCTest
 
 final class TrainCommandTests: XCTestCase {
-    /// A small but complete two-phase MobileNetV2 run on real Fashion-MNIST: random initial
-    /// weights (so it needs no download), 32x32 images, dropout, batch norm in both modes, a
-    /// cached frozen base in phase 1 and everything trainable in phase 2.
-    private func writeRunFile(in folder: URL, name: String = "tiny") throws -> URL {
-        let run = """
-            {
-              "name": "\(name)",
-              "seed": 3,
-              "model": {"architecture": "mobilenet_v2", "classes": 10, "dropout": 0.2, "batchNormMomentum": 0.9},
-              "data": {"dataset": "fashion-mnist", "path": "/usr/share/datasets/fashion-mnist", "imageSize": 32,
-                       "trainLimit": 80, "validationCount": 24, "testLimit": 40},
-              "batchSize": 16,
-              "microShardSize": 8,
-              "phases": [
-                {"name": "head", "epochs": 2, "trainable": "head",
-                 "optimizer": {"learningRate": 0.02, "momentum": 0.9, "decay": 0.01}},
-                {"name": "fine-tune", "epochs": 1, "trainable": {"top": 12},
-                 "optimizer": {"learningRate": 0.01, "momentum": 0.9, "decay": 0.001, "nesterov": true}}
-              ],
-              "output": "out-\(name)"
-            }
-            """
-        let url = folder.appendingPathComponent("\(name).json")
-        try run.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-
     func testTrainRunsBothPhasesAndWritesMetricsPlotAndCheckpoint() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder)
+        let runFile = try TinyRunFile(output: "out-tiny").write(in: folder)
 
         let result = try ThawProcess.run(["train", runFile.path])
 
@@ -70,8 +43,8 @@ final class TrainCommandTests: XCTestCase {
 
     func testInterruptedRunResumedMidEpochEndsBitIdenticalToAnUninterruptedRun() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let straight = try self.writeRunFile(in: folder, name: "straight")
-        let interrupted = try self.writeRunFile(in: folder, name: "interrupted")
+        let straight = try TinyRunFile(name: "straight", output: "out-straight").write(in: folder)
+        let interrupted = try TinyRunFile(name: "interrupted", output: "out-interrupted").write(in: folder)
 
         XCTAssertEqual(try ThawProcess.run(["train", straight.path, "--quiet"]).status, 0)
         // Stop in the middle of phase 1's second epoch, then in the middle of phase 2.
@@ -99,7 +72,7 @@ final class TrainCommandTests: XCTestCase {
 
     func testRunFileWithATypoIsRefusedWithTheKeyAndTheFix() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder)
+        let runFile = try TinyRunFile(output: "out-tiny").write(in: folder)
         let text = try String(contentsOf: runFile, encoding: .utf8).replacingOccurrences(
             of: "\"learningRate\": 0.02", with: "\"learningrate\": 0.02")
         try text.write(to: runFile, atomically: true, encoding: .utf8)
@@ -114,7 +87,7 @@ final class TrainCommandTests: XCTestCase {
 
     func testMissingDataFolderNamesTheFile() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder)
+        let runFile = try TinyRunFile(output: "out-tiny").write(in: folder)
         let text = try String(contentsOf: runFile, encoding: .utf8).replacingOccurrences(
             of: "/usr/share/datasets/fashion-mnist", with: folder.appendingPathComponent("nowhere").path)
         try text.write(to: runFile, atomically: true, encoding: .utf8)
@@ -127,7 +100,7 @@ final class TrainCommandTests: XCTestCase {
 
     func testResumeWithoutACheckpointSaysSo() throws {
         let folder = try ThawProcess.temporaryFolder(for: self)
-        let runFile = try self.writeRunFile(in: folder)
+        let runFile = try TinyRunFile(output: "out-tiny").write(in: folder)
         let result = try ThawProcess.run(["train", runFile.path, "--resume"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.standardError.contains("there is no checkpoint to resume from"), result.standardError)
