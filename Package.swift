@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "CThawShim", dependencies: ["CJPEG", "COpenSSL"]),
+        .target(name: "CThawChecksum", dependencies: ["CZlib"]),
 
         // Layer 2: tensor math.
         .target(name: "ThawTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
@@ -37,7 +38,7 @@ let package = Package(
             name: "ThawTraining", dependencies: ["ThawLayers", "ThawOptim", "ThawData", "ThawCheckpoint", "COpenSSL"],
             swiftSettings: fastMath),
         // Layer 7: wire format, TLS connections and certificates.
-        .target(name: "ThawWire", dependencies: ["COpenSSL", "CZlib", "CThawShim"]),
+        .target(name: "ThawWire", dependencies: ["COpenSSL", "CThawChecksum", "CThawShim"]),
         // Layer 8: collectives over a transport protocol: TLS links in production, memory in tests.
         .target(name: "ThawCollectives", dependencies: ["ThawWire"]),
         // Layer 9: cluster roles: coordinator and workers.
@@ -55,7 +56,7 @@ let package = Package(
         .testTarget(name: "ThawCommandLineTests", dependencies: ["ThawCommandLine"]),
         .testTarget(name: "ThawClusterTests", dependencies: ["ThawCluster"]),
         .testTarget(name: "ThawCommandTests", dependencies: ["ThawCheckpoint", "ThawWire"]),
-        .testTarget(name: "ThawWireTests", dependencies: ["ThawWire"], exclude: ["Corpus"]),
+        .testTarget(name: "ThawWireTests", dependencies: ["ThawWire", "CThawChecksum", "CZlib"], exclude: ["Corpus"]),
         .testTarget(name: "ThawCollectivesTests", dependencies: ["ThawCollectives"]),
         .testTarget(name: "ThawTrainingTests", dependencies: ["ThawTraining"]),
     ]
