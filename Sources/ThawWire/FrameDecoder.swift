@@ -106,13 +106,46 @@ public struct FrameDecoder: Sendable {
             return nil
         }
         let payloadStart = self.start + FrameHeader.byteCount
-        let payloadEnd = payloadStart + payloadLength
+        let payload = Array(self.buffer[payloadStart..<(payloadStart + payloadLength)])
+        return try self.takeFrame(payload: payload)
+    }
+
+    /// The payload length of the next frame when its header, already checked, is all that is buffered.
+    ///
+    /// Valid after `nextFrame()` returned `nil`. A reader that knows this length can read the payload into a
+    /// buffer of its own and hand it to `completeFrame(payload:)`, instead of appending it here and having
+    /// it copied out again.
+    public var payloadLengthAwaited: Int? {
+        guard self.failure == nil, self.bufferedByteCount == FrameHeader.byteCount else {
+            return nil
+        }
+        return Int(self.load(UInt32.self, at: 32))
+    }
+
+    /// Completes the frame whose header is buffered with `payload`, read separately, and checks its checksum.
+    ///
+    /// - Precondition: `payloadLengthAwaited == payload.count`.
+    /// - Throws: `WireError.checksumMismatch`; once thrown, every later call throws it too.
+    public mutating func completeFrame(payload: [UInt8]) throws(WireError) -> Frame {
+        precondition(self.payloadLengthAwaited == payload.count, "the payload does not complete the buffered header")
+        do throws(WireError) {
+            return try self.takeFrame(payload: payload)
+        } catch {
+            self.failure = error
+            throw error
+        }
+    }
+
+    /// Checks `payload` against the checksum of the checked header at `start`, then consumes the header and
+    /// the payload's bytes, if buffered, and returns the frame.
+    private mutating func takeFrame(payload: [UInt8]) throws(WireError) -> Frame {
         let stored = self.load(UInt32.self, at: FrameHeader.checksummedByteCount)
         let computed = self.buffer.withUnsafeBytes { bytes in
-            FrameChecksum.compute(
-                headerPrefix: UnsafeRawBufferPointer(rebasing: bytes[self.start..<(self.start + 36)]),
-                payload: UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadEnd])
-            )
+            payload.withUnsafeBytes { payload in
+                FrameChecksum.compute(
+                    headerPrefix: UnsafeRawBufferPointer(rebasing: bytes[self.start..<(self.start + 36)]),
+                    payload: payload)
+            }
         }
         guard stored == computed else {
             throw .checksumMismatch(stored: stored, computed: computed)
@@ -123,11 +156,10 @@ public struct FrameDecoder: Sendable {
             runID: self.load(UInt64.self, at: 8),
             generation: self.load(UInt64.self, at: 16),
             step: self.load(UInt64.self, at: 24),
-            version: version
+            version: self.load(UInt16.self, at: 4)
         )
-        let frame = Frame(header: header, payload: Array(self.buffer[payloadStart..<payloadEnd]))
-        self.start = payloadEnd
-        return frame
+        self.start = min(self.start + FrameHeader.byteCount + payload.count, self.buffer.count)
+        return Frame(header: header, payload: payload)
     }
 
     /// The big-endian integer at `offset` bytes past the first unconsumed byte; the bytes must be present.

@@ -22,28 +22,40 @@ public struct FrameEncoder: Sendable {
     ///
     /// - Throws: `WireError.payloadTooLarge` when the payload exceeds `limits`; `bytes` is then unchanged.
     public func encode(_ frame: Frame, appendingTo bytes: inout [UInt8]) throws(WireError) {
-        guard frame.payload.count <= self.limits.maximumPayloadBytes else {
-            throw .payloadTooLarge(length: UInt64(frame.payload.count), limit: self.limits.maximumPayloadBytes)
-        }
-
-        var header = BinaryWriter(reservingCapacity: FrameHeader.byteCount)
-        header.write(bytes: FrameHeader.magic)
-        header.write(frame.header.version)
-        header.write(frame.header.messageType)
-        header.write(frame.header.runID)
-        header.write(frame.header.generation)
-        header.write(frame.header.step)
-        header.write(UInt32(frame.payload.count))
-
-        let checksum = header.bytes.withUnsafeBytes { prefix in
-            frame.payload.withUnsafeBytes { payload in
-                FrameChecksum.compute(headerPrefix: prefix, payload: payload)
-            }
-        }
-        header.write(checksum)
+        let header = try frame.payload.withUnsafeBytes { payload in
+            Result { () throws(WireError) in try self.encodeHeader(frame.header, payload: [payload]) }
+        }.get()
 
         bytes.reserveCapacity(bytes.count + FrameHeader.byteCount + frame.payload.count)
-        bytes.append(contentsOf: header.bytes)
+        bytes.append(contentsOf: header)
         bytes.append(contentsOf: frame.payload)
+    }
+
+    /// The 40 header bytes of a frame whose payload is the concatenation of `parts`, checksum included, so
+    /// that the parts can be written after it from where they lie, without being copied into one buffer.
+    ///
+    /// - Throws: `WireError.payloadTooLarge` when the parts together exceed `limits`.
+    public func encodeHeader(_ header: FrameHeader, payload parts: [UnsafeRawBufferPointer]) throws(WireError)
+        -> [UInt8]
+    {
+        let payloadLength = parts.reduce(0) { $0 + $1.count }
+        guard payloadLength <= self.limits.maximumPayloadBytes else {
+            throw .payloadTooLarge(length: UInt64(payloadLength), limit: self.limits.maximumPayloadBytes)
+        }
+
+        var writer = BinaryWriter(reservingCapacity: FrameHeader.byteCount)
+        writer.write(bytes: FrameHeader.magic)
+        writer.write(header.version)
+        writer.write(header.messageType)
+        writer.write(header.runID)
+        writer.write(header.generation)
+        writer.write(header.step)
+        writer.write(UInt32(payloadLength))
+
+        let checksum = writer.bytes.withUnsafeBytes { prefix in
+            FrameChecksum.compute(headerPrefix: prefix, payload: parts)
+        }
+        writer.write(checksum)
+        return writer.bytes
     }
 }

@@ -47,6 +47,9 @@ public final class TLSConnection: @unchecked Sendable, CustomStringConvertible {
     /// The encoder for outgoing frames.
     private let encoder: FrameEncoder
 
+    /// Payloads at least this long are read straight into their own buffer (see `readFrame(timeout:)`).
+    private static let directPayloadByteCount = 4096
+
     /// The state guarded by `session`.
     private struct SessionState {
         /// `close()` has been called.
@@ -189,6 +192,33 @@ public final class TLSConnection: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
+    /// Writes one frame whose payload is the concatenation of `parts`, straight from where the parts lie.
+    ///
+    /// The header goes first, then each part; no part is copied into a frame buffer, which matters for the
+    /// large pieces of a collective.
+    ///
+    /// - Throws: `TLSError.malformedFrame` if the parts together exceed the frame limits, and as
+    ///   `write(_:timeout:)`.
+    public func writeFrame(header: FrameHeader, payload parts: [UnsafeRawBufferPointer], timeout: Duration)
+        throws(TLSError)
+    {
+        let headerBytes: [UInt8]
+        do throws(WireError) {
+            headerBytes = try self.encoder.encodeHeader(header, payload: parts)
+        } catch {
+            throw .malformedFrame(peer: self.description, error)
+        }
+
+        let deadline = ContinuousClock.now + timeout
+        let operation = "write a frame of type \(header.messageType)"
+        try self.writing.withLock { _ throws(TLSError) in
+            try self.send(headerBytes, operation: operation, until: deadline, timeout: timeout)
+            for part in parts {
+                try self.send(part, operation: operation, until: deadline, timeout: timeout)
+            }
+        }
+    }
+
     /// Reads exactly `count` bytes and appends them to `buffer`.
     ///
     /// - Throws: `TLSError.timedOut` if they have not all arrived within `timeout`; `.closedByPeer` if the
@@ -227,6 +257,24 @@ public final class TLSConnection: @unchecked Sendable, CustomStringConvertible {
                 }
                 if let frame {
                     return frame
+                }
+
+                // A large payload is read into a buffer of its own, not appended to the decoder's and copied out.
+                if let length = decoder.payloadLengthAwaited, length >= Self.directPayloadByteCount {
+                    var payload: [UInt8] = []
+                    payload.reserveCapacity(length)
+                    let isComplete = try self.receive(
+                        length, into: &payload, operation: "read a frame", until: deadline, timeout: timeout)
+                    guard isComplete else {
+                        throw .closedMidFrame(
+                            peer: self.description, received: FrameHeader.byteCount + payload.count,
+                            expected: FrameHeader.byteCount + length)
+                    }
+                    do throws(WireError) {
+                        return try decoder.completeFrame(payload: payload)
+                    } catch {
+                        throw .malformedFrame(peer: self.description, error)
+                    }
                 }
 
                 let already = decoder.bufferedByteCount
@@ -357,13 +405,27 @@ public final class TLSConnection: @unchecked Sendable, CustomStringConvertible {
         until deadline: ContinuousClock.Instant,
         timeout: Duration
     ) throws(TLSError) {
+        try bytes.withUnsafeBytes { bytes in
+            Result { () throws(TLSError) in
+                try self.send(bytes, operation: operation, until: deadline, timeout: timeout)
+            }
+        }.get()
+    }
+
+    /// Writes all of `bytes`; the caller serialises writers.
+    private func send(
+        _ bytes: UnsafeRawBufferPointer,
+        operation: String,
+        until deadline: ContinuousClock.Instant,
+        timeout: Duration
+    ) throws(TLSError) {
         guard !bytes.isEmpty else {
             return
         }
 
         var written = 0
         let failure = try self.drive(operation, until: deadline, timeout: timeout) { ssl in
-            bytes.withUnsafeBytes { SSL_write_ex(ssl, $0.baseAddress, $0.count, &written) }
+            SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
         }
         if let failure {
             throw failure.error(during: operation, peer: self.description)

@@ -57,7 +57,24 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify_depth(pointer, 2)
         _ = thaw_ssl_ctx_set_session_cache_mode(raw, Int(SSL_SESS_CACHE_OFF))
         SSL_CTX_set_num_tickets(pointer, 0)
+
+        // AES-128-GCM first: on this hardware it encrypts about 15% faster than AES-256-GCM (4.3 against 3.7
+        // GB/s a core in `openssl speed`), and a collective pushes every gradient byte through it twice.
+        guard SSL_CTX_set_ciphersuites(pointer, Self.cipherSuites) == 1 else {
+            throw .setupFailed(operation: "choosing the TLS 1.3 cipher suites", detail: OpenSSLErrorQueue.drain())
+        }
+
+        // Read ahead: one read() takes in as many records as the kernel holds, instead of two calls per
+        // 16 KiB record (its header, then its body).
+        _ = SSL_CTX_ctrl(pointer, SSL_CTRL_SET_READ_AHEAD, 1, nil)
+        SSL_CTX_set_default_read_buffer_len(pointer, Self.readBufferByteCount)
     }
+
+    /// The TLS 1.3 suites offered and accepted, in order of preference.
+    static let cipherSuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+    /// The size of the buffer a session reads ahead into.
+    static let readBufferByteCount = 256 << 10
 
     deinit {
         SSL_CTX_free(self.pointer)

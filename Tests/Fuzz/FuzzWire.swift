@@ -35,6 +35,37 @@ func decode(_ stream: ArraySlice<UInt8>, pieceSize: Int) -> DecodeOutcome {
     return outcome
 }
 
+/// Decodes `stream` as a TLS connection reads it: a header's bytes through the decoder, and each payload that
+/// `payloadLengthAwaited` announces read whole on its own and handed to `completeFrame(payload:)`.
+func decodeWithDirectPayloads(_ stream: ArraySlice<UInt8>) -> DecodeOutcome {
+    var decoder = FrameDecoder(limits: fuzzLimits)
+    var outcome = DecodeOutcome()
+    var position = stream.startIndex
+    while true {
+        do {
+            while let frame = try decoder.nextFrame() {
+                outcome.frames.append(frame)
+            }
+            if let length = decoder.payloadLengthAwaited {
+                guard stream.endIndex - position >= length else {
+                    return outcome
+                }
+                outcome.frames.append(try decoder.completeFrame(payload: Array(stream[position..<(position + length)])))
+                position += length
+                continue
+            }
+        } catch {
+            outcome.failure = error
+            return outcome
+        }
+        guard position < stream.endIndex else {
+            return outcome
+        }
+        decoder.append(contentsOf: stream[position..<(position + 1)])
+        position += 1
+    }
+}
+
 /// Reads `payload` as a sequence of fields whose kinds are chosen by the payload's own bytes.
 func walk(_ payload: [UInt8]) {
     var reader = BinaryReader(payload)
@@ -67,6 +98,9 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let whole = decode(stream, pieceSize: max(stream.count, 1))
     let pieces = decode(stream, pieceSize: Int(input[0] % 17) + 1)
     precondition(whole == pieces, "feeding in pieces changed the outcome")
+    let direct = decodeWithDirectPayloads(stream)
+    precondition(direct.frames == whole.frames, "reading payloads directly changed the frames")
+    precondition((direct.failure == nil) == (whole.failure == nil), "reading payloads directly changed the failure")
 
     for frame in whole.frames {
         let encoded = try! FrameEncoder(limits: fuzzLimits).encode(frame)

@@ -146,6 +146,37 @@ final class TLSConnectionTests: XCTestCase {
         }
     }
 
+    func testLargeFramesWrittenFromPartsArriveWholeAndACorruptOneFailsItsChecksum() throws {
+        // Payloads past the direct-read size are read into a buffer of their own; both paths must agree.
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let tail: [UInt8] = [9, 8, 7]
+        let header = FrameHeader(messageType: 4, runID: 2, generation: 3, step: 11)
+        let server = self.serve { connection in
+            try large.withUnsafeBytes { body in
+                try tail.withUnsafeBytes { tail in
+                    try connection.writeFrame(header: header, payload: [body, tail], timeout: .seconds(5))
+                }
+            }
+            try connection.writeFrame(header: header, payload: [], timeout: .seconds(5))
+            var corrupt = try FrameEncoder().encode(Frame(header: header, payload: large))
+            corrupt[FrameHeader.byteCount + 200_000] ^= 0x01
+            try connection.write(corrupt, timeout: .seconds(5))
+        }
+        let client = try self.connectWorker(1)
+        defer { client.close() }
+
+        let first = try client.readFrame(timeout: .seconds(5))
+        XCTAssertEqual(first.header, header)
+        XCTAssertEqual(first.payload, large + tail)
+        XCTAssertEqual(try client.readFrame(timeout: .seconds(5)), Frame(header: header))
+        XCTAssertThrowsError(try client.readFrame(timeout: .seconds(5))) { error in
+            guard case .malformedFrame(_, .checksumMismatch) = error as? TLSError else {
+                return XCTFail("expected a checksum mismatch, got \(error)")
+            }
+        }
+        _ = try server.value()
+    }
+
     func testAcceptTimesOutWhenNoClientArrives() {
         XCTAssertThrowsError(try self.listener.accept(timeout: .milliseconds(100))) { error in
             guard case .timedOut("accept a connection", _, .milliseconds(100)) = error as? TLSError else {
