@@ -25,7 +25,8 @@ public struct Membership: Sendable {
         case formRing([RingMember])
     }
 
-    public static let protocolVersion = 1
+    /// The cluster protocol this build speaks; 2 since collective chunks carry their tag after the bytes.
+    public static let protocolVersion = 2
     public let expectedWorkers: Int
     public private(set) var members: [Member] = []
     /// Incremented each time a ring is formed; frames of older generations are stale.

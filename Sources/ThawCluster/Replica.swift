@@ -104,10 +104,14 @@ final class Replica {
             throw ClusterError.workerFailed(
                 worker: self.rank, step: work.step, operation: "the exact sum", cause: "\(error)")
         }
-        let sums = try self.collectives.allReduce(
-            reduction.accumulate(contributions, exponents: exponents), operation: .wrappingSum, scope: scope)
-        let outcome = worker.vector.apply(
-            reduction.finish(sums, exponents: exponents), to: self.model, optimizer: optimizer)
+        // Each piece of the total is turned into floats by the rank that completes it, so the ring's second
+        // half moves floats rather than 64-bit sums.
+        let total = try self.collectives.allReduce(
+            reduction.accumulate(contributions, exponents: exponents), operation: .wrappingSum, scope: scope
+        ) { sums, range, values in
+            reduction.finish(sums, at: range, exponents: exponents, into: values)
+        }
+        let outcome = worker.vector.apply(total, to: self.model, optimizer: optimizer)
 
         return StepDone(
             step: work.step, lossSum: outcome.lossSum, correct: outcome.correct, samples: outcome.samples,

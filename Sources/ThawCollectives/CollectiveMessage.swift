@@ -7,10 +7,11 @@ import ThawWire
 /// | Type | Name | Payload |
 /// | --- | --- | --- |
 /// | 0x0301 | ring hello | sender rank (`UInt32`), group size (`UInt32`) |
-/// | 0x0302 | collective chunk | operation (`UInt8`), chunk (`UInt32`), piece (`UInt32`), then the bytes |
+/// | 0x0302 | collective chunk | the bytes, then operation (`UInt8`), chunk (`UInt32`), piece (`UInt32`) |
 ///
 /// The header carries the run id, the membership generation and the step (for a hello, step 0); integers
-/// in the payload are big-endian, as `BinaryWriter` writes them.
+/// in the payload are big-endian, as `BinaryWriter` writes them. A chunk's tag follows its bytes, so the
+/// receiver drops it from the end of the payload and keeps the bytes where they arrived.
 enum CollectiveMessage {
     /// The first frame on a ring link, from the rank that dialled, saying who it is.
     static let ringHelloType: UInt16 = 0x0301
@@ -18,31 +19,41 @@ enum CollectiveMessage {
     /// One piece of a collective.
     static let chunkType: UInt16 = 0x0302
 
-    /// The bytes of a chunk payload before the data: operation, chunk and piece.
-    static let chunkPrefixByteCount = 9
+    /// The bytes of a chunk payload after the data: operation, chunk and piece.
+    static let chunkTagByteCount = 9
 
-    /// The frame carrying `bytes` as the message `tag`.
-    static func chunkFrame(_ bytes: [UInt8], tag: CollectiveTag) -> Frame {
-        var writer = BinaryWriter(reservingCapacity: Self.chunkPrefixByteCount + bytes.count)
+    /// The header of the chunk frame of the message `tag`.
+    static func chunkHeader(_ tag: CollectiveTag) -> FrameHeader {
+        FrameHeader(
+            messageType: Self.chunkType, runID: tag.scope.runID, generation: tag.scope.generation,
+            step: tag.scope.step)
+    }
+
+    /// The bytes that follow a chunk's data: its operation, chunk and piece.
+    static func chunkTrailer(_ tag: CollectiveTag) -> [UInt8] {
+        var writer = BinaryWriter(reservingCapacity: Self.chunkTagByteCount)
         writer.write(tag.operation.rawValue)
         writer.write(UInt32(truncatingIfNeeded: tag.chunk))
         writer.write(UInt32(truncatingIfNeeded: tag.piece))
-        writer.write(bytes: bytes)
-
-        let header = FrameHeader(
-            messageType: Self.chunkType, runID: tag.scope.runID, generation: tag.scope.generation,
-            step: tag.scope.step)
-        return Frame(header: header, payload: writer.bytes)
+        return writer.bytes
     }
 
-    /// The tag and bytes of a chunk frame, or why the frame is not one.
-    static func parseChunk(_ frame: Frame) -> Result<(tag: CollectiveTag, bytes: [UInt8]), ParseFailure> {
+    /// The tag and bytes of a chunk frame, or why the frame is not one. The bytes are the frame's payload
+    /// without its trailer, not a copy.
+    static func parseChunk(_ frame: consuming Frame) -> Result<(tag: CollectiveTag, bytes: [UInt8]), ParseFailure> {
         guard frame.header.messageType == Self.chunkType else {
             return .failure(
                 ParseFailure(cause: "a frame of type \(frame.header.messageType) is not a collective chunk"))
         }
+        guard frame.payload.count >= Self.chunkTagByteCount else {
+            return .failure(
+                ParseFailure(
+                    cause:
+                        "a chunk of \(frame.payload.count) bytes is shorter than its \(Self.chunkTagByteCount)-byte tag"
+                ))
+        }
 
-        var reader = BinaryReader(frame.payload)
+        var reader = BinaryReader(Array(frame.payload.suffix(Self.chunkTagByteCount)))
         let operationCode: UInt8
         let chunk: UInt32
         let piece: UInt32
@@ -60,7 +71,12 @@ enum CollectiveMessage {
         let scope = CollectiveScope(
             runID: frame.header.runID, generation: frame.header.generation, step: frame.header.step)
         let tag = CollectiveTag(scope: scope, operation: operation, chunk: Int(chunk), piece: Int(piece))
-        return .success((tag, Array(frame.payload[Self.chunkPrefixByteCount...])))
+
+        // Taking the payload out of the frame leaves it uniquely held, so dropping the trailer copies nothing.
+        var bytes: [UInt8] = []
+        swap(&bytes, &frame.payload)
+        bytes.removeLast(Self.chunkTagByteCount)
+        return .success((tag, bytes))
     }
 
     /// The hello frame of rank `rank` of `size` in membership `generation` of run `runID`.

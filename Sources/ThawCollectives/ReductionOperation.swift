@@ -9,15 +9,17 @@ public struct ReductionOperation<Element: CollectiveElement>: Sendable {
     /// A name for logs, such as `wrapping sum`.
     public let name: String
 
-    /// Combines `incoming` into `accumulated`, element by element; both have the same count.
+    /// Combines `incoming` into `accumulated`, element by element. `incoming` holds as many elements as
+    /// `accumulated`, in their wire layout and at any alignment (they are read where they arrived), so an
+    /// implementation reads them with `loadUnaligned`.
     public let combine:
-        @Sendable (_ accumulated: UnsafeMutableBufferPointer<Element>, _ incoming: UnsafeBufferPointer<Element>) -> Void
+        @Sendable (_ accumulated: UnsafeMutableBufferPointer<Element>, _ incoming: UnsafeRawBufferPointer) -> Void
 
     /// An operation named `name` that combines with `combine`, which the caller promises is associative and
     /// commutative on the exact bits.
     public init(
         name: String,
-        combine: @escaping @Sendable (UnsafeMutableBufferPointer<Element>, UnsafeBufferPointer<Element>) -> Void
+        combine: @escaping @Sendable (UnsafeMutableBufferPointer<Element>, UnsafeRawBufferPointer) -> Void
     ) {
         self.name = name
         self.combine = combine
@@ -30,7 +32,7 @@ extension ReductionOperation where Element == Int64 {
     public static var wrappingSum: ReductionOperation<Int64> {
         ReductionOperation(name: "wrapping sum") { accumulated, incoming in
             for index in 0..<accumulated.count {
-                accumulated[index] &+= incoming[index]
+                accumulated[index] &+= incoming.loadUnaligned(fromByteOffset: index * 8, as: Int64.self)
             }
         }
     }
@@ -43,7 +45,7 @@ extension ReductionOperation where Element == Float {
         ReductionOperation(name: "maximum") { accumulated, incoming in
             for index in 0..<accumulated.count {
                 let current = accumulated[index]
-                let other = incoming[index]
+                let other = incoming.loadUnaligned(fromByteOffset: index * 4, as: Float.self)
                 if current.isNaN || other.isNaN {
                     accumulated[index] = .nan
                 } else if other > current || (other == current && other.sign == .plus) {

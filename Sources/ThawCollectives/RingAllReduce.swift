@@ -55,54 +55,103 @@ public struct RingAllReduce: Sendable {
     /// - Throws: `CollectiveError` naming this rank, the peer, the operation, chunk and step.
     /// - Complexity: each rank sends and receives `2 (size - 1) / size × values.count` elements.
     public func allReduce<Element: CollectiveElement>(
-        _ values: [Element],
+        _ values: consuming [Element],
         operation: ReductionOperation<Element>,
         scope: CollectiveScope
     ) throws(CollectiveError) -> [Element] {
+        guard self.transport.size > 1 else {
+            return values
+        }
+        return try self.allReduce(values, operation: operation, scope: scope) { reduced, _, result in
+            result.update(fromContentsOf: reduced)
+        }
+    }
+
+    /// The element-wise combination of every rank's `values` under `operation`, turned into `Result` values
+    /// by `finish` on the rank that completes each piece, and only then gathered.
+    ///
+    /// The reduce-scatter carries `Element`s and the all-gather `Result`s, so when the exact combination
+    /// needs wide elements but its outcome does not (64-bit fixed-point sums that end as `Float`s), the
+    /// second half of the ring moves half the bytes. `finish` must be a pure function of the reduced
+    /// elements and their position, so every rank ends with the values it would have computed itself.
+    ///
+    /// - Parameters:
+    ///   - values: this rank's contribution; any count, including 0.
+    ///   - scope: the run, generation and step, carried by every message and checked on arrival.
+    ///   - finish: writes the results of the fully reduced elements at `range` (indices into `values`).
+    /// - Returns: the results of every element, the same on every rank.
+    /// - Throws: `CollectiveError` naming this rank, the peer, the operation, chunk and step.
+    public func allReduce<Element: CollectiveElement, Result: CollectiveElement>(
+        _ values: consuming [Element],
+        operation: ReductionOperation<Element>,
+        scope: CollectiveScope,
+        finishing finish: (
+            _ reduced: UnsafeBufferPointer<Element>, _ range: Range<Int>, _ result: UnsafeMutableBufferPointer<Result>
+        ) -> Void
+    ) throws(CollectiveError) -> [Result] {
+        var reduced = values
+        var results = [Result](unsafeUninitializedCapacity: reduced.count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            initialized = buffer.count
+        }
+        func finishPiece(_ piece: Range<Int>, _ reduced: [Element], _ results: inout [Result]) {
+            reduced.withUnsafeBufferPointer { reduced in
+                results.withUnsafeMutableBufferPointer { results in
+                    finish(
+                        UnsafeBufferPointer(rebasing: reduced[piece]), piece,
+                        UnsafeMutableBufferPointer(rebasing: results[piece]))
+                }
+            }
+        }
+
         let size = self.transport.size
         guard size > 1 else {
-            return values
+            finishPiece(0..<reduced.count, reduced, &results)
+            return results
         }
 
         let rank = self.transport.rank
-        let pieceLength = max(self.pieceByteCount / Element.wireByteCount, 1)
-        let partition = RingPartition(count: values.count, parts: size, pieceLength: pieceLength)
+        let partition = RingPartition(
+            count: reduced.count, parts: size,
+            pieceLength: max(self.pieceByteCount / max(Element.wireByteCount, Result.wireByteCount), 1))
         let sender = PieceSender(transport: self.transport, peer: self.transport.successor, timeout: self.timeout)
         defer { sender.cancel() }
-        var result = values
 
         // Reduce-scatter round 0 sends this rank's own chunk.
         for (index, piece) in partition.pieces(ofChunk: rank).enumerated() {
             let tag = CollectiveTag(scope: scope, operation: .reduceScatter, chunk: rank, piece: index)
-            sender.enqueue(Self.encode(result, piece), tag: tag)
+            sender.enqueue(Self.encode(reduced, piece), tag: tag)
         }
 
-        // Reduce-scatter: combine each incoming piece, then pass it on; the last round's chunk is complete
-        // and starts the all-gather.
+        // Reduce-scatter: combine each incoming piece, then pass it on; in the last round the piece is complete,
+        // so it is finished and starts the all-gather.
         for round in 0..<(size - 1) {
             let chunk = Self.wrap(rank - round - 1, size)
             let isLastRound = round == size - 2
             for (index, piece) in partition.pieces(ofChunk: chunk).enumerated() {
                 let tag = CollectiveTag(scope: scope, operation: .reduceScatter, chunk: chunk, piece: index)
                 let bytes = try self.receive(tag, elements: piece.count, of: Element.self, sender: sender)
-                Self.combine(bytes, into: &result, piece, with: operation)
+                Self.combine(bytes, into: &reduced, piece, with: operation)
 
-                var forward = tag
                 if isLastRound {
+                    finishPiece(piece, reduced, &results)
+                    var forward = tag
                     forward.operation = .allGather
+                    sender.enqueue(Self.encode(results, piece), tag: forward)
+                } else {
+                    sender.enqueue(Self.encode(reduced, piece), tag: tag)
                 }
-                sender.enqueue(Self.encode(result, piece), tag: forward)
             }
         }
 
-        // All-gather: store each incoming reduced piece, and pass it on unless the successor reduced it.
+        // All-gather: store each incoming finished piece, and pass it on unless the successor finished it.
         for round in 0..<(size - 1) {
             let chunk = Self.wrap(rank - round, size)
             let isLastRound = round == size - 2
             for (index, piece) in partition.pieces(ofChunk: chunk).enumerated() {
                 let tag = CollectiveTag(scope: scope, operation: .allGather, chunk: chunk, piece: index)
-                let bytes = try self.receive(tag, elements: piece.count, of: Element.self, sender: sender)
-                Self.store(bytes, into: &result, piece)
+                let bytes = try self.receive(tag, elements: piece.count, of: Result.self, sender: sender)
+                Self.store(bytes, into: &results, piece)
 
                 if !isLastRound {
                     sender.enqueue(bytes, tag: tag)
@@ -111,7 +160,7 @@ public struct RingAllReduce: Sendable {
         }
 
         try sender.finish()
-        return result
+        return results
     }
 
     /// Receives the message `tag` from the predecessor and checks that it holds `elements` elements.
@@ -161,20 +210,15 @@ public struct RingAllReduce: Sendable {
         }
     }
 
-    /// Combines the elements in `bytes` into `values[range]`.
+    /// Combines the elements in `bytes` into `values[range]`, reading them where they arrived.
     private static func combine<Element: CollectiveElement>(
         _ bytes: [UInt8],
         into values: inout [Element],
         _ range: Range<Int>,
         with operation: ReductionOperation<Element>
     ) {
-        let incoming = [Element](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-            Element.decode(bytes, into: buffer)
-            initialized = range.count
-        }
-
         values.withUnsafeMutableBufferPointer { buffer in
-            incoming.withUnsafeBufferPointer { incoming in
+            bytes.withUnsafeBytes { incoming in
                 operation.combine(UnsafeMutableBufferPointer(rebasing: buffer[range]), incoming)
             }
         }

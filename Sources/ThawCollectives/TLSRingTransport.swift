@@ -8,7 +8,8 @@ import ThawWire
 /// `establish(rank:members:listener:context:runID:generation:timeout:)`.
 ///
 /// Each message is one ThawWire frame of type `CollectiveMessage.chunkType`: the header carries the tag's run
-/// id, generation and step, the payload its operation, chunk and piece before the bytes. A frame with
+/// id, generation and step, the payload the bytes and then the tag's operation, chunk and piece. The bytes
+/// are written from the caller's buffer and read into the one returned, with no copy in between. A frame with
 /// another tag is rejected with `CollectiveError.unexpectedTag`; any TLS failure (end of stream, reset,
 /// alert, malformed frame, timeout) becomes a `CollectiveError` naming the rank, the peer and the message.
 public final class TLSRingTransport: CollectiveTransport, @unchecked Sendable {
@@ -41,8 +42,16 @@ public final class TLSRingTransport: CollectiveTransport, @unchecked Sendable {
                 reason: "a ring rank only sends to its successor, rank \(self.successor)")
         }
 
+        let trailer = CollectiveMessage.chunkTrailer(tag)
         do throws(TLSError) {
-            try link.writeFrame(CollectiveMessage.chunkFrame(bytes, tag: tag), timeout: timeout)
+            try bytes.withUnsafeBytes { data in
+                trailer.withUnsafeBytes { trailer in
+                    Result { () throws(TLSError) in
+                        try link.writeFrame(
+                            header: CollectiveMessage.chunkHeader(tag), payload: [data, trailer], timeout: timeout)
+                    }
+                }
+            }.get()
         } catch {
             throw self.collectiveError(error, peer: peer, direction: .sending, tag: tag, timeout: timeout)
         }

@@ -92,19 +92,50 @@ public struct ExactReduction: Sendable {
         var values = [Float](repeating: 0, count: self.count)
         sums.withUnsafeBufferPointer { sums in
             values.withUnsafeMutableBufferPointer { values in
-                for (segment, exponent) in zip(self.segments, exponents) {
-                    ExactSum.unscale(
-                        sums.baseAddress! + segment.lowerBound, count: segment.count, exponent: exponent,
-                        into: values.baseAddress! + segment.lowerBound)
-                }
+                self.finish(sums, at: 0..<self.count, exponents: exponents, into: values)
             }
         }
         return values
+    }
+
+    /// The floats of the part of a total at `range` of the vector: `sums` and `values` hold that part only.
+    ///
+    /// Each float depends on its own sum and its segment's exponent alone, so finishing a total piece by
+    /// piece, wherever each piece is, gives the same floats as finishing it whole.
+    public func finish(
+        _ sums: UnsafeBufferPointer<Int64>,
+        at range: Range<Int>,
+        exponents: [Int],
+        into values: UnsafeMutableBufferPointer<Float>
+    ) {
+        precondition(sums.count == range.count && values.count == range.count, "a part and its range differ")
+        var segment = self.segments.partitioningIndex(where: { $0.upperBound > range.lowerBound })
+
+        while segment < self.segments.count, self.segments[segment].lowerBound < range.upperBound {
+            let overlap = self.segments[segment].clamped(to: range)
+            ExactSum.unscale(
+                sums.baseAddress! + (overlap.lowerBound - range.lowerBound), count: overlap.count,
+                exponent: exponents[segment], into: values.baseAddress! + (overlap.lowerBound - range.lowerBound))
+            segment += 1
+        }
     }
 
     /// The whole reduction for contributions held in one place.
     public func sum(_ contributions: [[Float]]) throws -> [Float] {
         let exponents = try self.exponents(globalMaxima: self.localMaxima(contributions), terms: contributions.count)
         return self.finish(self.accumulate(contributions, exponents: exponents), exponents: exponents)
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `isInSecondPart` holds, given that it holds for a suffix.
+    fileprivate func partitioningIndex(where isInSecondPart: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = self.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isInSecondPart(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

@@ -7,13 +7,18 @@ final class ClusterStateMachineTests: XCTestCase {
     func testRingFormsInWorkerIdOrderWhateverTheArrivalOrder() {
         var membership = Membership(expectedWorkers: 3)
         XCTAssertEqual(
-            membership.onHello(workerID: 7, certifiedWorkerID: 7, protocolVersion: 1, host: "10.0.0.7", ringPort: 7301),
+            membership.onHello(
+                workerID: 7, certifiedWorkerID: 7, protocolVersion: Membership.protocolVersion, host: "10.0.0.7",
+                ringPort: 7301),
             .admit)
         XCTAssertEqual(
-            membership.onHello(workerID: 2, certifiedWorkerID: 2, protocolVersion: 1, host: "10.0.0.2", ringPort: 7302),
+            membership.onHello(
+                workerID: 2, certifiedWorkerID: 2, protocolVersion: Membership.protocolVersion, host: "10.0.0.2",
+                ringPort: 7302),
             .admit)
         let action = membership.onHello(
-            workerID: 5, certifiedWorkerID: 5, protocolVersion: 1, host: "10.0.0.5", ringPort: 7305)
+            workerID: 5, certifiedWorkerID: 5, protocolVersion: Membership.protocolVersion, host: "10.0.0.5",
+            ringPort: 7305)
         XCTAssertEqual(
             action,
             .formRing([
@@ -27,18 +32,22 @@ final class ClusterStateMachineTests: XCTestCase {
     func testHellosThatCannotJoinAreRefusedWithTheReason() {
         var membership = Membership(expectedWorkers: 2)
         XCTAssertEqual(
-            membership.onHello(workerID: 1, certifiedWorkerID: 1, protocolVersion: 1, host: "h", ringPort: 1000),
+            membership.onHello(
+                workerID: 1, certifiedWorkerID: 1, protocolVersion: Membership.protocolVersion, host: "h",
+                ringPort: 1000),
             .admit)
 
         guard
             case .refuse(let duplicate) = membership.onHello(
-                workerID: 1, certifiedWorkerID: 1, protocolVersion: 1, host: "h", ringPort: 1001)
+                workerID: 1, certifiedWorkerID: 1, protocolVersion: Membership.protocolVersion, host: "h",
+                ringPort: 1001)
         else { return XCTFail("a second worker 1 must be refused") }
         XCTAssertTrue(duplicate.contains("already joined"), duplicate)
 
         guard
             case .refuse(let impostor) = membership.onHello(
-                workerID: 3, certifiedWorkerID: 4, protocolVersion: 1, host: "h", ringPort: 1002)
+                workerID: 3, certifiedWorkerID: 4, protocolVersion: Membership.protocolVersion, host: "h",
+                ringPort: 1002)
         else { return XCTFail("a worker claiming another id than its certificate's must be refused") }
         XCTAssertTrue(impostor.contains("certificate"), impostor)
 

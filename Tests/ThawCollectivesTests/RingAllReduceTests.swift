@@ -82,6 +82,44 @@ final class RingAllReduceTests: XCTestCase {
         }
     }
 
+    func testFinishedSumsMatchTheNaiveModelAndEachPieceIsFinishedOnce() {
+        var random = TestValues(seed: 4)
+        for size in 1...8 {
+            for count in [0, 1, 2, 7, 64, 1000, 4099] {
+                let inputs = (0..<size).map { _ in random.integers(count) }
+                // The finishing step depends on the position too, as the exact sum's exponents do.
+                let expected = (0..<count).map { index in
+                    Float(inputs.reduce(Int64(0)) { $0 &+ $1[index] }) * Float(index % 3 + 1)
+                }
+
+                for pieceByteCount in [RingAllReduce.defaultPieceByteCount, 24] {
+                    let hub = InMemoryTransportHub(size: size)
+                    let scope = self.scope
+                    let results = RankThreads.values(size) { rank in
+                        let ring = RingAllReduce(
+                            transport: hub.endpoints[rank], timeout: .seconds(10), pieceByteCount: pieceByteCount)
+                        var finishedCount = 0
+                        let result: [Float] = try ring.allReduce(inputs[rank], operation: .wrappingSum, scope: scope) {
+                            sums, range, values in
+                            finishedCount += range.count
+                            for (offset, index) in range.enumerated() {
+                                values[offset] = Float(sums[offset]) * Float(index % 3 + 1)
+                            }
+                        }
+                        return (result, finishedCount)
+                    }
+
+                    for (rank, outcome) in results.enumerated() {
+                        XCTAssertEqual(outcome?.0, expected, "size \(size), count \(count), rank \(rank)")
+                        // Each rank finishes only the chunk it completes: about count / size elements.
+                        let chunk = RingPartition(count: count, parts: size).chunk((rank + 1) % size)
+                        XCTAssertEqual(outcome?.1, size == 1 ? count : chunk.count, "size \(size), rank \(rank)")
+                    }
+                }
+            }
+        }
+    }
+
     func testMaximumIsCommutativeOnTheBitsOfSignedZerosAndNaN() {
         let inputs: [[Float]] = [[-0.0, 0, .nan, 1, -.infinity], [0, -0.0, 2, .nan, -5]]
 

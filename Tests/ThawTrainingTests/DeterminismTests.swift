@@ -71,6 +71,39 @@ final class DeterminismTests: XCTestCase {
         XCTAssertNotEqual(one, self.makeModel().store.snapshot())
     }
 
+    func testFinishingATotalPieceByPieceGivesTheFloatsOfFinishingItWhole() throws {
+        let model = self.makeModel()
+        try model.setTrainable(.all)
+        let worker = MicroShardWorker(model: model, layout: model.trainableLayout())
+        let reduction = ExactReduction(vector: worker.vector)
+        let contributions = (0..<3).map { shard in
+            worker.contribution(
+                inputs: randomTensor([2, 9, 9, 3], seed: UInt64(20 + shard)), labels: [1, 3], globalBatchSize: 6,
+                randomSeed: UInt64(shard))
+        }
+        let exponents = try reduction.exponents(globalMaxima: reduction.localMaxima(contributions), terms: 3)
+        let total = reduction.accumulate(contributions, exponents: exponents)
+        let whole = reduction.finish(total, exponents: exponents)
+
+        // Cuts inside segments, on their boundaries, and pieces of one element.
+        for cuts in [
+            [0, reduction.count], [0, 1, 2, 50, 51, reduction.count],
+            Array(stride(from: 0, to: reduction.count, by: 7)) + [reduction.count],
+        ] {
+            var pieced = [Float](repeating: .nan, count: reduction.count)
+            for (start, end) in zip(cuts, cuts.dropFirst()) {
+                total.withUnsafeBufferPointer { sums in
+                    pieced.withUnsafeMutableBufferPointer { values in
+                        reduction.finish(
+                            UnsafeBufferPointer(rebasing: sums[start..<end]), at: start..<end, exponents: exponents,
+                            into: UnsafeMutableBufferPointer(rebasing: values[start..<end]))
+                    }
+                }
+            }
+            XCTAssertEqual(pieced.map(\.bitPattern), whole.map(\.bitPattern), "cuts \(cuts.prefix(6))")
+        }
+    }
+
     func testEpochPlanCutsStepsAndMicroShards() {
         let plan = EpochPlan(order: Array(0..<10), batchSize: 4, microShardSize: 3)
         XCTAssertEqual(plan.stepCount, 3)
