@@ -85,7 +85,8 @@ int thaw_set_parent_death_signal(int signal_number) {
 int thaw_keep_freed_memory(void) {
     int mmap = mallopt(M_MMAP_THRESHOLD, 1 << 30);
     int trim = mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return (mmap == 1 && trim == 1) ? 0 : -1;
+    int arenas = mallopt(M_ARENA_MAX, 1);
+    return (mmap == 1 && trim == 1 && arenas == 1) ? 0 : -1;
 }
 
 int thaw_ssl_ctx_set_min_proto_version(void *ctx, int version) {

@@ -21,8 +21,10 @@ int thaw_set_parent_death_signal(int signal_number);
 
 /// Tells glibc's allocator to keep freed memory for reuse instead of returning large blocks to the
 /// kernel (`mallopt(M_MMAP_THRESHOLD)` and `M_TRIM_THRESHOLD`), so that a training step's large,
-/// short-lived activations reuse pages rather than fault in freshly zeroed ones. Returns 0 on
-/// success, -1 if glibc refused a setting.
+/// short-lived activations reuse pages rather than fault in freshly zeroed ones. It also keeps every
+/// thread on the main heap (`M_ARENA_MAX` 1): a worker computes on a Swift concurrency thread, whose
+/// own arena would hand large blocks back to the kernel and fault them in again on every step.
+/// Returns 0 on success, -1 if glibc refused a setting.
 int thaw_keep_freed_memory(void);
 
 /// OpenSSL's `SSL_CTX_set_min_proto_version`, `SSL_CTX_set_max_proto_version` and friends are
