@@ -166,6 +166,25 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(ExactSum.exponent(maxMagnitude: 0, terms: 4), 0)
     }
 
+    func testMaxMagnitudeMatchesTheNaiveModelAndFindsNonFiniteValuesAnywhere() {
+        var random = SplitMix64(seed: 9)
+        for count in [0, 1, 7, 8, 9, 31, 1000] {
+            var values = (0..<count).map { _ in Float(random.nextGaussian()) * 3 }
+            if count > 2 { values[count / 2] = -Float(count) }  // the largest magnitude, negative
+            let naive = values.map(abs).max() ?? 0
+            XCTAssertEqual(ExactSum.maxMagnitude(values, count: count), naive, "count \(count)")
+            XCTAssertEqual(ExactSum.maxMagnitude([-0.0, 0], count: 2).bitPattern, Float(0).bitPattern)
+
+            for special: Float in [.nan, .infinity, -.infinity, -.nan] where count > 0 {
+                for position in Set([0, count / 3, count - 1]) {
+                    var spoiled = values
+                    spoiled[position] = special
+                    XCTAssertEqual(ExactSum.maxMagnitude(spoiled, count: count), .infinity, "\(special) at \(position)")
+                }
+            }
+        }
+    }
+
     func testSplitMixSequenceIsPinned() {
         // Pinned so that a change to the generator, which would change every seeded run, is seen.
         var random = SplitMix64(seed: 42)
