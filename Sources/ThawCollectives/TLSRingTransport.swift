@@ -71,7 +71,7 @@ public final class TLSRingTransport: CollectiveTransport, @unchecked Sendable {
             throw self.collectiveError(error, peer: peer, direction: .receiving, tag: tag, timeout: timeout)
         }
 
-        switch CollectiveMessage.parseChunk(frame) {
+        switch CollectiveMessage.parseChunk(consume frame) {
         case .failure(let failure):
             throw .malformedMessage(rank: self.rank, peer: peer, tag: tag, cause: failure.cause)
         case .success(let (received, bytes)):

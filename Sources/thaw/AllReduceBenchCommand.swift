@@ -19,7 +19,8 @@ struct AllReduceBenchCommand: RunnableCommand {
             a temporary folder (or taken from --certs, which must hold ca.pem and worker-1 ... worker-N), and \
             all-reduces a buffer of Int64 values (the exact gradient sum) several times after one warm-up. \
             Prints one JSON line with the median time and the bus bandwidth (S / t) * 2 (n - 1) / n in GB/s \
-            (10^9 bytes) for S bytes over n ranks.
+            (10^9 bytes) for S bytes over n ranks. With --gather float the all-gather carries each finished \
+            piece as Float, as workers reduce gradients; the bandwidth is still reckoned on the Int64 buffer.
             """,
         options: [
             CommandOption(
@@ -35,6 +36,10 @@ struct AllReduceBenchCommand: RunnableCommand {
                 name: "piece-kib", valueName: "KiB",
                 help: "The most bytes per message, in KiB; 0 sends each ring chunk as one message.",
                 kind: .integer(0...1_048_576), defaultValue: "256", example: "1024"),
+            CommandOption(
+                name: "gather", valueName: "element",
+                help: "What the all-gather carries: int64 (a plain all-reduce) or float (the gradient path).",
+                kind: .choice(["int64", "float"]), defaultValue: "int64", example: "float"),
             CommandOption(
                 name: "certs", valueName: "folder",
                 help: "A folder with ca.pem and worker-1 ... worker-N for 127.0.0.1; made afresh if absent.",
@@ -70,6 +75,11 @@ struct AllReduceBenchCommand: RunnableCommand {
     /// Timed repeats.
     private var repeats: Int {
         self.arguments.integer("repeats")!
+    }
+
+    /// Whether the all-gather carries `Float`s, as the gradient reduction does.
+    private var gathersFloats: Bool {
+        self.arguments.text("gather") == "float"
     }
 
     /// The most bytes in one message.
@@ -112,7 +122,8 @@ struct AllReduceBenchCommand: RunnableCommand {
         let bytes = Double(self.byteCount)
         let summary: [String: Any] = [
             "benchmark": "allreduce", "transport": "tls", "processes": self.ranks, "ranks": self.ranks,
-            "bytes": self.byteCount, "element": "Int64", "repeats": self.repeats,
+            "bytes": self.byteCount, "element": "Int64", "gather": self.gathersFloats ? "Float" : "Int64",
+            "repeats": self.repeats,
             "piece_bytes": self.pieceByteCount == .max ? 0 : self.pieceByteCount,
             "median_seconds": median, "best_seconds": best,
             "bus_bandwidth_gb_per_s": bytes / median * busFactor / 1e9,
@@ -146,7 +157,8 @@ struct AllReduceBenchCommand: RunnableCommand {
         process.arguments = [
             "bench-allreduce", "--rank", "\(rank)", "--ranks", "\(self.ranks)",
             "--megabytes", "\(self.arguments.integer("megabytes")!)", "--repeats", "\(self.repeats)",
-            "--piece-kib", "\(self.arguments.integer("piece-kib")!)", "--certs", certificates.path,
+            "--piece-kib", "\(self.arguments.integer("piece-kib")!)", "--gather", self.arguments.text("gather")!,
+            "--certs", certificates.path,
             "--rendezvous", rendezvous.path,
         ]
         let output = Pipe()
@@ -212,14 +224,25 @@ struct AllReduceBenchCommand: RunnableCommand {
         let count = self.byteCount / MemoryLayout<Int64>.stride
         let contribution = (0..<count).map { Int64($0) &* Int64(rank + 1) }
         var seconds: [Double] = []
-        var result: [Int64] = []
+        var sums: [Int64] = []
+        var floats: [Float] = []
         for round in 0...self.repeats {
             let barrier = CollectiveScope(runID: 1, generation: 1, step: UInt64(2 * round))
             _ = try collectives.allReduce([Int64(1)], operation: .wrappingSum, scope: barrier)
 
+            // A fresh buffer each time, handed over as a worker hands over its sums, so the reduction works in it
+            // without copying it first.
+            let input = contribution.withUnsafeBufferPointer { Array($0) }
             let started = ContinuousClock.now
             let scope = CollectiveScope(runID: 1, generation: 1, step: UInt64(2 * round + 1))
-            result = try collectives.allReduce(contribution, operation: .wrappingSum, scope: scope)
+            if self.gathersFloats {
+                floats = try collectives.allReduce(consume input, operation: .wrappingSum, scope: scope) {
+                    sums, _, values in
+                    for index in sums.indices { values[index] = Float(sums[index]) }
+                }
+            } else {
+                sums = try collectives.allReduce(consume input, operation: .wrappingSum, scope: scope)
+            }
             let elapsed = ContinuousClock.now - started
             if round > 0 {
                 seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -227,9 +250,13 @@ struct AllReduceBenchCommand: RunnableCommand {
         }
 
         let factor = Int64(self.ranks * (self.ranks + 1) / 2)
-        for index in 0..<count where result[index] != Int64(index) &* factor {
-            throw AllReduceBenchError.wrongResult(
-                rank: rank, index: index, expected: Int64(index) &* factor, received: result[index])
+        let gathersFloats = self.gathersFloats
+        for index in 0..<count {
+            let exact = Int64(index) &* factor
+            let received = gathersFloats ? Int64(floats[index]) : sums[index]
+            if received != (gathersFloats ? Int64(Float(exact)) : exact) {
+                throw AllReduceBenchError.wrongResult(rank: rank, index: index, expected: exact, received: received)
+            }
         }
 
         let json = try JSONSerialization.data(withJSONObject: ["rank": rank, "seconds": seconds])
