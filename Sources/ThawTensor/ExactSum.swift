@@ -47,6 +47,11 @@ public enum ExactSum {
     }
 
     /// Adds `values * 2^exponent`, rounded to integers, into `sums`.
+    ///
+    /// Four lanes at a time. AVX2 has no conversion from `Double` to `Int64`, so each rounded value `x`
+    /// (an integer below 2^62 in magnitude, held exactly) is split as `x = high * 2^32 + low` with
+    /// `0 <= low < 2^32`; both halves are below 2^51, where adding 1.5 * 2^52 puts the integer in the low
+    /// bits of the sum's pattern. The integers are exactly those of `Int64(x)`, lane for lane.
     public static func accumulate(
         _ values: UnsafePointer<Float>,
         count: Int,
@@ -54,8 +59,26 @@ public enum ExactSum {
         into sums: UnsafeMutablePointer<Int64>
     ) {
         let scale = scalbn(1.0, exponent)
-        for index in 0..<count {
+        let magic = SIMD4<Double>(repeating: 6_755_399_441_055_744)  // 1.5 * 2^52
+        let magicBits = SIMD4<Int64>(repeating: Int64(bitPattern: (6_755_399_441_055_744.0).bitPattern))
+        let raw = UnsafeRawPointer(values)
+        let sumsRaw = UnsafeMutableRawPointer(sums)
+        var index = 0
+        while index + 4 <= count {
+            let floats = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD4<Float>.self)
+            let rounded = (SIMD4<Double>(floats) * scale).rounded(.toNearestOrEven)
+            let high = (rounded * 0x1p-32).rounded(.down)
+            let low = rounded - high * 0x1p32
+            let highBits = unsafeBitCast(high + magic, to: SIMD4<Int64>.self) &- magicBits
+            let lowBits = unsafeBitCast(low + magic, to: SIMD4<Int64>.self) &- magicBits
+            let previous = sumsRaw.loadUnaligned(fromByteOffset: index * 8, as: SIMD4<Int64>.self)
+            sumsRaw.storeBytes(
+                of: previous &+ (highBits &<< 32) &+ lowBits, toByteOffset: index * 8, as: SIMD4<Int64>.self)
+            index += 4
+        }
+        while index < count {
             sums[index] &+= Int64((Double(values[index]) * scale).rounded(.toNearestOrEven))
+            index += 1
         }
     }
 

@@ -66,15 +66,22 @@ public struct ExactReduction: Sendable {
     }
 
     /// The fixed-point sum of `contributions`.
+    ///
+    /// The sums are built a block at a time, every contribution added to a block while it is in the cache,
+    /// so memory sees each sum written once rather than read and written once per contribution.
     public func accumulate(_ contributions: [[Float]], exponents: [Int]) -> [Int64] {
+        let blockLength = 4096
         var sums = [Int64](repeating: 0, count: self.count)
         sums.withUnsafeMutableBufferPointer { sums in
-            for contribution in contributions {
-                contribution.withUnsafeBufferPointer { values in
-                    for (segment, exponent) in zip(self.segments, exponents) {
-                        ExactSum.accumulate(
-                            values.baseAddress! + segment.lowerBound, count: segment.count, exponent: exponent,
-                            into: sums.baseAddress! + segment.lowerBound)
+            for (segment, exponent) in zip(self.segments, exponents) {
+                for start in stride(from: segment.lowerBound, to: segment.upperBound, by: blockLength) {
+                    let count = min(blockLength, segment.upperBound - start)
+                    for contribution in contributions {
+                        contribution.withUnsafeBufferPointer { values in
+                            ExactSum.accumulate(
+                                values.baseAddress! + start, count: count, exponent: exponent,
+                                into: sums.baseAddress! + start)
+                        }
                     }
                 }
             }

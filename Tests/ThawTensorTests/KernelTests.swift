@@ -185,6 +185,34 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testAccumulateGivesTheIntegersOfTheScalarConversionForEveryMagnitude() {
+        // Every binade a contribution can take, ties, subnormals and signed zeros, at the largest exponent
+        // the sum allows and far below it; compared with the plain conversion, element by element.
+        var random = SplitMix64(seed: 13)
+        var values: [Float] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, 0.5, -0.5, 1.5, -2.5, 3.5]
+        for binade in -140...20 {
+            for _ in 0..<6 {
+                let mantissa = Float(random.next() % (1 << 24)) / Float(1 << 24) + 1
+                values.append(
+                    (random.next() % 2 == 0 ? 1 : -1) * Float(sign: .plus, exponent: binade, significand: mantissa))
+            }
+        }
+        let largest = ExactSum.maxMagnitude(values, count: values.count)
+        let top = ExactSum.exponent(maxMagnitude: largest, terms: 1)!
+        for exponent in [top, top - 20, top - 61, 150, 170] {
+            let scale = scalbn(1.0, exponent)
+            // The sum's exponent never lets a scaled value reach 2^62; keep only the values this one allows.
+            let values = values.filter { abs(Double($0) * scale) < 0x1p62 }
+            let start = (0..<values.count).map { Int64($0) &* 0x1234_5678_9ABC }
+            var sums = start
+            ExactSum.accumulate(values, count: values.count, exponent: exponent, into: &sums)
+            for (index, value) in values.enumerated() {
+                let expected = start[index] &+ Int64((Double(value) * scale).rounded(.toNearestOrEven))
+                XCTAssertEqual(sums[index], expected, "\(value) at exponent \(exponent)")
+            }
+        }
+    }
+
     func testSplitMixSequenceIsPinned() {
         // Pinned so that a change to the generator, which would change every seeded run, is seen.
         var random = SplitMix64(seed: 42)
