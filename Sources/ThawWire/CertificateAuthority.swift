@@ -28,12 +28,19 @@ public final class CertificateAuthority: @unchecked Sendable {
         self.key = key
     }
 
+    /// How long before `notBefore` a certificate is already accepted. A host whose clock lags the one
+    /// that made the certificates by up to this much still accepts them, and so does this host: OpenSSL
+    /// checks against `time()`, which reads the kernel's coarse clock and can lag `Date()` by a few
+    /// milliseconds, enough to call a certificate made this very second not yet valid.
+    public static let clockSkewAllowance: Duration = .seconds(3_600)
+
     /// Creates a new CA with a fresh key.
     ///
     /// - Parameters:
     ///   - commonName: the CA certificate's subject common name.
     ///   - validity: how long the CA certificate is valid, from `notBefore`.
-    ///   - notBefore: the start of the validity period; now by default.
+    ///   - notBefore: the start of the validity period, now by default; the certificate is accepted from
+    ///     `clockSkewAllowance` before it.
     /// - Throws: `CertificateError.invalidValidity` for a non-positive validity, `.openSSL` if a step fails.
     public static func create(
         commonName: String = "Thaw cluster CA",
@@ -47,6 +54,7 @@ public final class CertificateAuthority: @unchecked Sendable {
             publicKey: key,
             validity: validity,
             notBefore: notBefore,
+            earlier: Self.clockSkewAllowance,
             issuer: nil,
             extensions: [
                 (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
@@ -126,7 +134,8 @@ public final class CertificateAuthority: @unchecked Sendable {
     ///   - hosts: the host names and IP addresses peers will dial this host by; at least one. IPv4 and IPv6
     ///     literals become IP subject alternative names, anything else a DNS name.
     ///   - validity: how long the certificate is valid, from `notBefore`.
-    ///   - notBefore: the start of the validity period; now by default.
+    ///   - notBefore: the start of the validity period, now by default; the certificate is accepted from
+    ///     `clockSkewAllowance` before it.
     /// - Throws: `CertificateError.invalidHost`, `.invalidIdentity`, `.invalidValidity`, or `.openSSL`.
     public func issue(
         identity: PeerIdentity,
@@ -147,6 +156,7 @@ public final class CertificateAuthority: @unchecked Sendable {
             publicKey: key,
             validity: validity,
             notBefore: notBefore,
+            earlier: Self.clockSkewAllowance,
             issuer: self.certificate,
             extensions: [
                 (NID_basic_constraints, "critical,CA:FALSE"),

@@ -50,14 +50,20 @@ final class TLSConfigurationTests: XCTestCase {
         }
     }
 
-    func testExpiredCertificateIsRefusedWithItsEndDate() throws {
+    /// The configuration of worker 5 in a fresh cluster, its certificate valid for an hour from `start`.
+    private func worker5(validFrom start: Date) throws -> (TestCluster, TLSConfiguration) {
         let cluster = try TestCluster(workers: [])
-        let start = Date(timeIntervalSinceNow: -7_200)
         try cluster.authority.issue(
             identity: .worker(5), hosts: ["127.0.0.1"], validity: .seconds(3_600), notBefore: start
         )
         .write(to: cluster.layout)
-        let configuration = cluster.configuration(.worker(5), expecting: .coordinator)
+        return (cluster, cluster.configuration(.worker(5), expecting: .coordinator))
+    }
+
+    func testExpiredCertificateIsRefusedWithItsEndDate() throws {
+        let start = Date(timeIntervalSinceNow: -7_200)
+        let (cluster, configuration) = try self.worker5(validFrom: start)
+        defer { withExtendedLifetime(cluster) {} }
 
         XCTAssertThrowsError(try configuration.makeContext()) { error in
             guard case .certificateExpired(let path, let notAfter) = error as? TLSError else {
@@ -65,6 +71,29 @@ final class TLSConfigurationTests: XCTestCase {
             }
             XCTAssertEqual(path, configuration.certificatePath)
             XCTAssertEqual(notAfter.timeIntervalSince1970, start.timeIntervalSince1970 + 3_600, accuracy: 1)
+        }
+    }
+
+    func testCertificateFromAHostWhoseClockRunsAheadIsAcceptedWithinTheAllowance() throws {
+        // Made on a host ten minutes ahead of this one: within the hour of allowance, so accepted.
+        let (cluster, configuration) = try self.worker5(validFrom: Date(timeIntervalSinceNow: 600))
+        defer { withExtendedLifetime(cluster) {} }
+        XCTAssertNoThrow(try configuration.makeContext())
+    }
+
+    func testCertificateNotYetValidIsRefusedWithItsStartDate() throws {
+        let start = Date(timeIntervalSinceNow: 7_200)
+        let (cluster, configuration) = try self.worker5(validFrom: start)
+        defer { withExtendedLifetime(cluster) {} }
+
+        XCTAssertThrowsError(try configuration.makeContext()) { error in
+            guard case .certificateNotYetValid(let path, let notBefore) = error as? TLSError else {
+                return XCTFail("expected a certificate not yet valid, got \(error)")
+            }
+            XCTAssertEqual(path, configuration.certificatePath)
+            let allowance = Double(CertificateAuthority.clockSkewAllowance.components.seconds)
+            XCTAssertEqual(notBefore.timeIntervalSince1970, start.timeIntervalSince1970 - allowance, accuracy: 1)
+            XCTAssertTrue("\(error)".contains("check this host's clock"), "\(error)")
         }
     }
 
