@@ -80,7 +80,9 @@ extension CoordinatorRole: PhaseEngine {
         }
         self.stragglers.record(reports.map(\.computeSeconds))
         if assignment.step + 1 == self.stepsPerEpoch(of: source) { self.logStragglers(epoch: assignment.epoch) }
-        return StepOutcome(lossSum: first.lossSum, correct: first.correct, samples: first.samples)
+        return StepOutcome(
+            lossSum: first.lossSum, correct: first.correct, samples: first.samples,
+            timing: StepTiming.slowest(compute: reports.map(\.computeSeconds), reduce: reports.map(\.reduceSeconds)))
     }
 
     private func send(_ assignment: StepAssignment, source: SampleSource) throws {

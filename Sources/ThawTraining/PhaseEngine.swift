@@ -1,3 +1,4 @@
+import Foundation
 import ThawLayers
 import ThawOptim
 
@@ -65,12 +66,17 @@ public final class LocalEngine: PhaseEngine {
         guard let worker = self.worker, let reduction = self.reduction, let optimizer = self.optimizer else {
             preconditionFailure("a step before the phase started")
         }
+        let started = Date()
         let contributions = zip(assignment.microShards, assignment.seeds).map { shard, seed in
             let (inputs, labels) = source.batch(shard)
             return worker.contribution(
                 inputs: inputs, labels: labels, globalBatchSize: assignment.globalBatchSize, randomSeed: seed)
         }
-        return worker.vector.apply(try reduction.sum(contributions), to: self.model, optimizer: optimizer)
+        let computed = Date()
+        var outcome = worker.vector.apply(try reduction.sum(contributions), to: self.model, optimizer: optimizer)
+        outcome.timing = StepTiming(
+            computeSeconds: computed.timeIntervalSince(started), reduceSeconds: Date().timeIntervalSince(computed))
+        return outcome
     }
 
     public func evaluate(_ source: SampleSource, fromLayer: Int, operation: String) throws -> Evaluation {

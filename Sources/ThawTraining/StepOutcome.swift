@@ -6,14 +6,17 @@ public struct StepOutcome: Sendable, Equatable {
     public var lossSum: Double
     public var correct: Int
     public var samples: Int
+    /// Where the step's time went; nil when nothing measured it.
+    public var timing: StepTiming?
 
     public var meanLoss: Double { self.samples == 0 ? 0 : self.lossSum / Double(self.samples) }
     public var accuracy: Double { self.samples == 0 ? 0 : Double(self.correct) / Double(self.samples) }
 
-    public init(lossSum: Double, correct: Int, samples: Int) {
+    public init(lossSum: Double, correct: Int, samples: Int, timing: StepTiming? = nil) {
         self.lossSum = lossSum
         self.correct = correct
         self.samples = samples
+        self.timing = timing
     }
 }
 

@@ -117,6 +117,7 @@ public final class Trainer {
                 .epochStarted(phase: phaseIndex, epoch: epoch, epochs: phase.epochs, stepsPerEpoch: plan.stepCount))
             let started = Date()
             var totals = StepOutcome(lossSum: 0, correct: 0, samples: 0)
+            var timed = (steps: 0, compute: 0.0, reduce: 0.0)
             let firstStep = resume.flatMap { $0.epoch == epoch ? $0.step : nil } ?? 0
 
             for step in firstStep..<plan.stepCount {
@@ -141,6 +142,11 @@ public final class Trainer {
                 totals.lossSum += outcome.lossSum
                 totals.correct += outcome.correct
                 totals.samples += outcome.samples
+                if let timing = outcome.timing {
+                    timed.steps += 1
+                    timed.compute += timing.computeSeconds
+                    timed.reduce += timing.reduceSeconds
+                }
                 stepsTaken += 1
 
                 let elapsed = max(Date().timeIntervalSince(started), 1e-9)
@@ -151,7 +157,8 @@ public final class Trainer {
                             stepsPerEpoch: plan.stepCount, samples: totals.samples, loss: totals.meanLoss,
                             accuracy: totals.accuracy, samplesPerSecond: Double(totals.samples) / elapsed,
                             learningRate: Double(learningRate),
-                            runEpoch: Double(epochsBefore + epoch) + Double(step + 1) / Double(plan.stepCount))))
+                            runEpoch: Double(epochsBefore + epoch) + Double(step + 1) / Double(plan.stepCount),
+                            timing: outcome.timing)))
 
                 if self.checkpointInterval > 0, (step + 1) % self.checkpointInterval == 0, step + 1 < plan.stepCount {
                     try self.checkpoint(phase: phaseIndex, epoch: epoch, step: step + 1, optimizer: optimizer)
@@ -167,7 +174,12 @@ public final class Trainer {
                         samples: totals.samples, loss: totals.meanLoss, accuracy: totals.accuracy,
                         validation: validated, seconds: seconds,
                         samplesPerSecond: Double(totals.samples) / max(seconds, 1e-9),
-                        runEpoch: Double(epochsBefore + epoch + 1))))
+                        runEpoch: Double(epochsBefore + epoch + 1),
+                        meanTiming: timed.steps == 0
+                            ? nil
+                            : StepTiming(
+                                computeSeconds: timed.compute / Double(timed.steps),
+                                reduceSeconds: timed.reduce / Double(timed.steps)))))
             if epoch + 1 < phase.epochs {
                 try self.checkpoint(phase: phaseIndex, epoch: epoch + 1, step: 0, optimizer: optimizer)
             } else {

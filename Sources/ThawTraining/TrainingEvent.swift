@@ -66,10 +66,12 @@ public struct StepReport: Sendable {
     public var learningRate: Double
     /// Epochs completed over the whole run, fractional, for plots.
     public var runEpoch: Double
+    /// Where this step's time went.
+    public var timing: StepTiming?
 
     public init(
         phase: Int, phaseName: String, epoch: Int, step: Int, stepsPerEpoch: Int, samples: Int, loss: Double,
-        accuracy: Double, samplesPerSecond: Double, learningRate: Double, runEpoch: Double
+        accuracy: Double, samplesPerSecond: Double, learningRate: Double, runEpoch: Double, timing: StepTiming? = nil
     ) {
         self.phase = phase
         self.phaseName = phaseName
@@ -82,6 +84,7 @@ public struct StepReport: Sendable {
         self.samplesPerSecond = samplesPerSecond
         self.learningRate = learningRate
         self.runEpoch = runEpoch
+        self.timing = timing
     }
 }
 
@@ -98,10 +101,13 @@ public struct EpochReport: Sendable {
     public var seconds: Double
     public var samplesPerSecond: Double
     public var runEpoch: Double
+    /// The mean over the epoch's steps of where a step's time went.
+    public var meanTiming: StepTiming?
 
     public init(
         phase: Int, phaseName: String, epoch: Int, epochs: Int, samples: Int, loss: Double, accuracy: Double,
-        validation: Evaluation, seconds: Double, samplesPerSecond: Double, runEpoch: Double
+        validation: Evaluation, seconds: Double, samplesPerSecond: Double, runEpoch: Double,
+        meanTiming: StepTiming? = nil
     ) {
         self.phase = phase
         self.phaseName = phaseName
@@ -114,5 +120,6 @@ public struct EpochReport: Sendable {
         self.seconds = seconds
         self.samplesPerSecond = samplesPerSecond
         self.runEpoch = runEpoch
+        self.meanTiming = meanTiming
     }
 }

@@ -69,7 +69,9 @@ final class TrainingConsole {
                 MetricsRecord(
                     event: .step, phase: step.phaseName, epoch: step.epoch, step: step.step,
                     fractionalEpoch: step.runEpoch, loss: step.loss, accuracy: step.accuracy,
-                    samplesPerSecond: step.samplesPerSecond, learningRate: step.learningRate, wallTime: now))
+                    samplesPerSecond: step.samplesPerSecond, learningRate: step.learningRate,
+                    computeSeconds: step.timing?.computeSeconds, reduceSeconds: step.timing?.reduceSeconds,
+                    wallTime: now))
 
         case .epochFinished(let epoch):
             self.bar?.finish(
@@ -83,6 +85,7 @@ final class TrainingConsole {
                     event: .epoch, phase: epoch.phaseName, epoch: epoch.epoch, fractionalEpoch: epoch.runEpoch,
                     loss: epoch.loss, accuracy: epoch.accuracy, samplesPerSecond: epoch.samplesPerSecond,
                     validationLoss: epoch.validation.loss, validationAccuracy: epoch.validation.accuracy,
+                    computeSeconds: epoch.meanTiming?.computeSeconds, reduceSeconds: epoch.meanTiming?.reduceSeconds,
                     wallTime: now))
             try self.metrics.flush()
 

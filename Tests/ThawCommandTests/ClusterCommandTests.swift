@@ -24,7 +24,36 @@ final class ClusterCommandTests: XCTestCase {
             let checkpoint = try Data(contentsOf: output.appendingPathComponent("checkpoint.safetensors"))
             XCTAssertEqual(
                 checkpoint, expected, "\(workers) workers must end with the one-process weights, bit for bit")
+            try Self.checkStepTimings(in: output.appendingPathComponent("metrics.jsonl"), workers: workers)
         }
+    }
+
+    /// Every step and epoch record says how long the micro-shards and the reduction took, and each
+    /// epoch's figures are the means of its steps'.
+    private static func checkStepTimings(in metrics: URL, workers: Int) throws {
+        let records = try String(contentsOf: metrics, encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        var steps: [(compute: Double, reduce: Double)] = []
+        var epochs = 0
+        for record in records {
+            let event = try XCTUnwrap(record["event"] as? String)
+            guard event == "step" || event == "epoch" else { continue }
+            let compute = try XCTUnwrap(record["computeSeconds"] as? Double, "\(workers) workers: \(record)")
+            let reduce = try XCTUnwrap(record["reduceSeconds"] as? Double, "\(workers) workers: \(record)")
+            XCTAssertGreaterThan(compute, 0)
+            XCTAssertGreaterThan(reduce, 0)
+            if event == "step" {
+                steps.append((compute, reduce))
+            } else {
+                epochs += 1
+                let count = Double(steps.count)
+                XCTAssertEqual(compute, steps.map(\.compute).reduce(0, +) / count, accuracy: 1e-9)
+                XCTAssertEqual(reduce, steps.map(\.reduce).reduce(0, +) / count, accuracy: 1e-9)
+                steps = []
+            }
+        }
+        XCTAssertEqual(epochs, 3, "\(workers) workers")
     }
 
     func testKilledWorkerIsNamedAndTheRunFailsInsteadOfHanging() throws {

@@ -15,6 +15,8 @@ final class MetricsLogTests: XCTestCase {
             accuracy: 0.4,
             samplesPerSecond: 120.5,
             learningRate: 0.02,
+            computeSeconds: 0.137,
+            reduceSeconds: 0.0385,
             wallTime: 101.25
         ),
         MetricsRecord(
@@ -27,6 +29,8 @@ final class MetricsLogTests: XCTestCase {
             samplesPerSecond: 118,
             validationLoss: 0.9,
             validationAccuracy: 0.7,
+            computeSeconds: 0.14,
+            reduceSeconds: 0.04,
             wallTime: 102.5
         ),
         MetricsRecord(

@@ -50,6 +50,14 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     /// Accuracy on the validation set as a fraction in [0, 1].
     public var validationAccuracy: Double?
 
+    /// Seconds the step's micro-shards took on the slowest worker; for epoch records, the mean per step.
+    public var computeSeconds: Double?
+
+    /// Seconds from the end of the micro-shards to the applied step (the exact sum, around the ring when
+    /// there are workers, and the SGD step) on the worker that waited least; for epoch records, the mean per
+    /// step.
+    public var reduceSeconds: Double?
+
     /// When the record was made, in seconds since 1970-01-01 UTC.
     public var wallTime: Double
 
@@ -66,6 +74,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         learningRate: Double? = nil,
         validationLoss: Double? = nil,
         validationAccuracy: Double? = nil,
+        computeSeconds: Double? = nil,
+        reduceSeconds: Double? = nil,
         wallTime: Double
     ) {
         self.event = event
@@ -79,6 +89,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         self.learningRate = learningRate
         self.validationLoss = validationLoss
         self.validationAccuracy = validationAccuracy
+        self.computeSeconds = computeSeconds
+        self.reduceSeconds = reduceSeconds
         self.wallTime = wallTime
     }
 }
