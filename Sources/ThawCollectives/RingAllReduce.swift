@@ -90,8 +90,9 @@ public struct RingAllReduce: Sendable {
         ) -> Void
     ) throws(CollectiveError) -> [Result] {
         var reduced = values
+        // Left unfilled: the pieces cover every index, and each is written once, by `finish` on the rank that
+        // completes it or from the all-gather, before the results are returned (elements are bitwise-copyable).
         var results = [Result](unsafeUninitializedCapacity: reduced.count) { buffer, initialized in
-            UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
             initialized = buffer.count
         }
         func finishPiece(_ piece: Range<Int>, _ reduced: [Element], _ results: inout [Result]) {
