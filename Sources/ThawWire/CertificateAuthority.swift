@@ -54,7 +54,6 @@ public final class CertificateAuthority: @unchecked Sendable {
             publicKey: key,
             validity: validity,
             notBefore: notBefore,
-            earlier: Self.clockSkewAllowance,
             issuer: nil,
             extensions: [
                 (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
@@ -156,7 +155,6 @@ public final class CertificateAuthority: @unchecked Sendable {
             publicKey: key,
             validity: validity,
             notBefore: notBefore,
-            earlier: Self.clockSkewAllowance,
             issuer: self.certificate,
             extensions: [
                 (NID_basic_constraints, "critical,CA:FALSE"),

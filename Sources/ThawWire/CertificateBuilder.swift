@@ -3,12 +3,14 @@ import Foundation
 
 /// Assembles and signs one X.509 v3 certificate.
 enum CertificateBuilder {
+    /// Seconds the written validity starts before the requested one.
+    private static let earlierStart = time_t(CertificateAuthority.clockSkewAllowance.components.seconds)
+
     /// A certificate for `publicKey` named `commonName`, signed by `signingKey`.
     ///
     /// - Parameters:
-    ///   - validity: how long the certificate is valid, from `notBefore`.
-    ///   - earlier: how long before `notBefore` the certificate's validity is written to start, for clocks
-    ///     that lag the one that made it.
+    ///   - validity: how long the certificate is valid, from `notBefore`; the validity written starts
+    ///     `CertificateAuthority.clockSkewAllowance` before `notBefore`, for clocks that lag this one.
     ///   - issuer: the issuing certificate, or `nil` for a self-signed one.
     ///   - extensions: pairs of extension NID and OpenSSL configuration value, added in order (a subject key
     ///     identifier must come before an authority key identifier that refers to it).
@@ -17,7 +19,6 @@ enum CertificateBuilder {
         publicKey: PrivateKey,
         validity: Duration,
         notBefore: Date,
-        earlier: Duration,
         issuer: X509Certificate?,
         extensions: [(nid: Int32, value: String)],
         signingKey: PrivateKey
@@ -36,7 +37,7 @@ enum CertificateBuilder {
         let start = time_t(notBefore.timeIntervalSince1970)
         let end = start + time_t(validity.components.seconds)
         guard X509_set_version(pointer, 2) == 1, Self.setRandomSerial(pointer),
-            ASN1_TIME_set(X509_getm_notBefore(pointer), start - time_t(earlier.components.seconds)) != nil,
+            ASN1_TIME_set(X509_getm_notBefore(pointer), start - Self.earlierStart) != nil,
             ASN1_TIME_set(X509_getm_notAfter(pointer), end) != nil,
             X509_set_pubkey(pointer, publicKey.pointer) == 1
         else {
